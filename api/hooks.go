@@ -1,0 +1,106 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Outbound webhook event types.
+const (
+	HookCreated          = "report.created"
+	HookInformationAdded = "report.information_added"
+	HookRated            = "report.rated"
+	HookAnswered         = "report.answered" // the citizen answered an admin's question
+	HookReopened         = "report.reopened"
+)
+
+// HookEvent is the JSON body of an outbound webhook. It carries the agency
+// view of the report: never the chat id; name and phone only for public.
+type HookEvent struct {
+	EventID          string         `json:"event_id"`
+	Type             string         `json:"type"`
+	OccurredAt       time.Time      `json:"occurred_at"`
+	TrackingNumber   string         `json:"tracking_number"`
+	ServiceRequestID string         `json:"service_request_id,omitempty"`
+	Report           HookReport     `json:"report"`
+	Data             map[string]any `json:"data,omitempty"`
+}
+
+// HookReport is the report as outbound webhooks (and forwarded payloads) may
+// carry it.
+type HookReport struct {
+	ServiceCode  string   `json:"service_code"`
+	Agency       string   `json:"agency"`
+	Title        string   `json:"title"`
+	Description  string   `json:"description"`
+	Status       Status   `json:"status"`
+	Identity     Identity `json:"identity"`
+	Channel      string   `json:"channel,omitempty"`
+	IncidentDate string   `json:"incident_date,omitempty"`
+	Address      string   `json:"address,omitempty"`
+	Kecamatan    string   `json:"kecamatan,omitempty"`
+	Lat          float64  `json:"lat,omitempty"`
+	Long         float64  `json:"long,omitempty"`
+	Name         string   `json:"name,omitempty"`  // public identity only
+	Phone        string   `json:"phone,omitempty"` // public identity only
+	Photos       int      `json:"photos,omitempty"`
+	Requested    string   `json:"requested_datetime"`
+}
+
+// hookReport builds the outbound view of r.
+func hookReport(r *Report) HookReport {
+	h := HookReport{
+		ServiceCode: r.Category, Agency: r.Agency, Title: r.Title, Description: r.Description,
+		Status: r.Status, Identity: ParseIdentity(string(r.Identity)), Channel: r.Channel,
+		IncidentDate: r.IncidentDate, Address: r.Location.Address, Kecamatan: r.Location.Kecamatan,
+		Lat: r.Location.Lat, Long: r.Location.Lon, Photos: len(r.Photos),
+		Requested: r.CreatedAt.Format(time.RFC3339),
+	}
+	if r.Identity.ShowsName() {
+		h.Name, h.Phone = r.Contact.Name, r.Contact.Phone
+	}
+	return h
+}
+
+// hookExtras queues an outbound webhook per configured URL in the MULTI of a
+// report change. id makes the event id stable across a redelivered action.
+func (s *Service) hookExtras(typ, id string, data map[string]any) extraFunc {
+	return func(p redis.Pipeliner, r *Report) error {
+		return s.queueHooks(context.Background(), p, r, typ, id, data)
+	}
+}
+
+func (s *Service) queueHooks(ctx context.Context, p redis.Pipeliner, r *Report, typ, id string, data map[string]any) error {
+	if len(s.hookURLs) == 0 {
+		return nil
+	}
+	ev := HookEvent{
+		EventID: hookEventID(r.Number, typ, id), Type: typ, OccurredAt: s.now(), TrackingNumber: r.Number,
+		ServiceRequestID: r.ServiceRequestID, Report: hookReport(r), Data: data,
+	}
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("encode webhook %s: %w", typ, err)
+	}
+	for _, u := range s.hookURLs {
+		p.XAdd(ctx, &redis.XAddArgs{Stream: s.k.hookStream(), Values: map[string]any{
+			"url": u, "event_id": ev.EventID, "number": r.Number, "body": string(body)}})
+	}
+	return nil
+}
+
+// createdExtras queues a new report for forwarding and report.created.
+func (s *Service) createdExtras(p redis.Pipeliner, r *Report) error {
+	ctx := context.Background()
+	p.XAdd(ctx, &redis.XAddArgs{Stream: s.k.fwdStream(), Values: map[string]any{"number": r.Number}})
+	return s.queueHooks(ctx, p, r, HookCreated, "created", nil)
+}
+
+// hookEventID is stable for one change of one report.
+func hookEventID(number, typ, id string) string {
+	return number + ":" + typ + ":" + shortHash(id)
+}

@@ -1,0 +1,190 @@
+// Package api is the complaint side of Aduan: the Report model and its Redis
+// store, the Service the admin console and the webhooks use, the handler of
+// the engine's actions (submit, status, ...), the built-in Open311 GeoReport
+// v2 server, the forwarder to an external complaint API, signed webhooks in
+// and out, and the poller of an external Open311 server.
+//
+// Privacy is enforced here, where data leaves: a report's channel and chat id
+// never leave Aduan; an anonim report never shows the citizen's name or
+// contact outside Aduan; a rahasia report is never public (see views.go).
+package api
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aduan-id/aduan/flows"
+)
+
+// Identity is the citizen's choice of how visible they are.
+type Identity string
+
+// Identity modes.
+const (
+	// IdentityPublic: name visible to the agency; report public.
+	IdentityPublic Identity = "public"
+	// IdentityAnonim: name and contact hidden from the agency and the public.
+	IdentityAnonim Identity = "anonim"
+	// IdentityRahasia: report not public at all; name hidden from the agency.
+	IdentityRahasia Identity = "rahasia"
+)
+
+// ParseIdentity returns the mode for v. Anything unclear (empty, unknown,
+// misspelt) is the most protective mode, rahasia.
+func ParseIdentity(v string) Identity {
+	switch lower(v) {
+	case "public", "publik":
+		return IdentityPublic
+	case "anonim", "anonymous", "anon":
+		return IdentityAnonim
+	}
+	return IdentityRahasia
+}
+
+// Public reports whether the report may appear in public listings.
+func (i Identity) Public() bool { return ParseIdentity(string(i)) != IdentityRahasia }
+
+// ShowsName reports whether the citizen's name and contact may leave Aduan.
+func (i Identity) ShowsName() bool { return ParseIdentity(string(i)) == IdentityPublic }
+
+// Location is where the problem is.
+type Location struct {
+	Lat       float64 `json:"lat,omitempty"`
+	Lon       float64 `json:"lon,omitempty"`
+	Address   string  `json:"address,omitempty"`
+	Kecamatan string  `json:"kecamatan,omitempty"`
+}
+
+// HasPoint reports whether a map point was given.
+func (l Location) HasPoint() bool { return l.Lat != 0 || l.Lon != 0 }
+
+// Contact is what the citizen chose to give about themselves.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// LogValue keeps names and phone numbers out of logs.
+func (c Contact) LogValue() string { return "[contact redacted]" }
+
+// Report is one complaint. It is stored whole, as JSON, timeline included.
+// Channel and ChatID are Aduan-internal: they are never copied into anything
+// that leaves (Open311 output, forwarded payloads, outbound webhooks).
+type Report struct {
+	Number       string        `json:"number"`   // tracking number, e.g. SDA-7KQ2MX
+	Category     string        `json:"category"` // Open311 service code
+	Agency       string        `json:"agency"`   // agency code, from the service
+	Title        string        `json:"title"`
+	Description  string        `json:"description"`
+	IncidentDate string        `json:"incident_date,omitempty"` // YYYY-MM-DD as given
+	Location     Location      `json:"location"`
+	Photos       []flows.Photo `json:"photos,omitempty"`
+	Identity     Identity      `json:"identity"`
+	Contact      Contact       `json:"contact"`
+
+	// Source is where the report came from: "chat" or "api".
+	Source  string `json:"source"`
+	Channel string `json:"channel,omitempty"` // telegram, whatsapp, terminal
+	ChatID  string `json:"chat_id,omitempty"`
+	Lang    string `json:"lang,omitempty"`
+
+	Status    Status    `json:"status"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	// WaitingSince is when the citizen last acted without an admin answering
+	// since (zero when the ball is in the citizen's court or it is closed).
+	WaitingSince time.Time `json:"waiting_since,omitzero"`
+
+	// ServiceRequestID is the id at the complaint API (the tracking number for
+	// the built-in one); set once forwarded.
+	ServiceRequestID string    `json:"service_request_id,omitempty"`
+	ForwardedAt      time.Time `json:"forwarded_at,omitzero"`
+	// ExternalStatus is the last status seen at an external Open311 server.
+	ExternalStatus string `json:"external_status,omitempty"`
+
+	Rating        int    `json:"rating,omitempty"`
+	RatingComment string `json:"rating_comment,omitempty"`
+
+	Timeline []Event `json:"timeline"`
+}
+
+// Owner reports whether channel+chat is the conversation that filed it.
+func (r *Report) Owner(channel, chatID string) bool {
+	return r.Channel != "" && r.ChatID != "" && r.Channel == channel && r.ChatID == chatID
+}
+
+// HasEvent reports whether an event with id is already on the timeline.
+func (r *Report) HasEvent(id string) bool {
+	return id != "" && slices.ContainsFunc(r.Timeline, func(e Event) bool { return e.ID == id })
+}
+
+// Forwarded reports whether the report reached the agency.
+func (r *Report) Forwarded() bool { return !r.ForwardedAt.IsZero() }
+
+// LastStatusNote is the note of the latest status change, if any.
+func (r *Report) LastStatusNote() string {
+	for i := len(r.Timeline) - 1; i >= 0; i-- {
+		if r.Timeline[i].Kind == EventStatus {
+			return r.Timeline[i].Text
+		}
+	}
+	return ""
+}
+
+// matches is the text search of List: title and description, case-insensitive.
+func (r *Report) matches(q string) bool {
+	q = strings.ToLower(q)
+	return strings.Contains(strings.ToLower(r.Title), q) || strings.Contains(strings.ToLower(r.Description), q)
+}
+
+// EventKind names a timeline entry.
+type EventKind string
+
+// Timeline event kinds.
+const (
+	EventCreated       EventKind = "created"
+	EventForwarded     EventKind = "forwarded"
+	EventReply         EventKind = "admin_reply"    // shown to the citizen and in the public thread
+	EventQuestion      EventKind = "admin_question" // shown to the citizen
+	EventAnswer        EventKind = "citizen_answer"
+	EventStatus        EventKind = "status_change" // Text is the note for the citizen
+	EventInternalNote  EventKind = "internal_note" // never shown to the citizen or the public
+	EventAddition      EventKind = "citizen_addition"
+	EventRating        EventKind = "rating"
+	EventReopen        EventKind = "reopen"
+	EventReassign      EventKind = "reassign"
+	EventForwardFailed EventKind = "forward_failed"
+)
+
+// Actors that are not an admin's name.
+const (
+	ActorCitizen   = "citizen"
+	ActorSystem    = "system"
+	ActorForwarder = "forwarder"
+	ActorWebhook   = "webhook"
+	ActorPoller    = "poller"
+)
+
+// Event is one entry of a report's timeline.
+type Event struct {
+	ID     string        `json:"id"`
+	Kind   EventKind     `json:"kind"`
+	Actor  string        `json:"actor"`
+	At     time.Time     `json:"at"`
+	Text   string        `json:"text,omitempty"`
+	From   Status        `json:"from,omitempty"`   // status change: old status
+	Status Status        `json:"status,omitempty"` // status change / reopen: new status
+	Agency string        `json:"agency,omitempty"` // reassign: new agency; forwarded: agency
+	Photos []flows.Photo `json:"photos,omitempty"`
+	Rating int           `json:"rating,omitempty"`
+}
+
+// VisibleToCitizen reports whether the reporter may see the event.
+func (e Event) VisibleToCitizen() bool {
+	return e.Kind != EventInternalNote && e.Kind != EventForwardFailed
+}
+
+// Public reports whether the event belongs to the public thread of a
+// (non-rahasia) report: admins' replies only.
+func (e Event) Public() bool { return e.Kind == EventReply }
