@@ -1,0 +1,93 @@
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+
+	"github.com/aduan-id/aduan/bot"
+)
+
+// Adapter connects one Telegram bot to the messaging core.
+type Adapter struct {
+	cfg     Config
+	api     *tg.Bot
+	http    *http.Client // getUpdates and file downloads
+	handler bot.Handler
+	media   bot.MediaStore
+	texts   Texts
+	log     *slog.Logger
+	stats   counters
+
+	mu          sync.Mutex
+	webhookPath string
+	username    string
+}
+
+var _ bot.Sender = (*Adapter)(nil)
+
+// sendTimeout bounds one Bot API call other than getUpdates.
+const sendTimeout = 30 * time.Second
+
+// New builds an adapter. It does no network I/O: Setup talks to Telegram.
+func New(ctx context.Context, cfg Config, handler bot.Handler, media bot.MediaStore, texts Texts, log *slog.Logger) (*Adapter, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if handler == nil {
+		return nil, fmt.Errorf("telegram: nil handler")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("channel", bot.ChannelTelegram)
+	a := &Adapter{
+		cfg:         cfg,
+		http:        &http.Client{Timeout: (pollTimeout + 15) * time.Second},
+		handler:     handler,
+		media:       media,
+		texts:       texts,
+		log:         log,
+		webhookPath: DefaultWebhookPath,
+	}
+	a.api, err = tg.New(cfg.Token,
+		tg.WithServerURL(cfg.APIURL),
+		tg.WithSkipGetMe(),
+		tg.WithHTTPClient(sendTimeout, &http.Client{Timeout: sendTimeout}),
+		tg.WithErrorsHandler(func(err error) {
+			log.Warn("telegram library error", "err", redact(err.Error(), cfg.Token))
+		}),
+		tg.WithDebugHandler(func(string, ...any) {}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: create client: %w", err)
+	}
+	return a, nil
+}
+
+// WebhookSecret is the secret Telegram must send (derived from the token when
+// not configured). Empty in polling mode without a configured secret.
+func (a *Adapter) WebhookSecret() string { return a.cfg.WebhookSecret }
+
+// Polling reports whether the adapter runs without a public URL (RunPolling).
+func (a *Adapter) Polling() bool { return a.cfg.PublicURL == "" }
+
+// redact removes the token from s (URLs of the Bot API contain it).
+func redact(s, token string) string {
+	if token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, token, "***")
+}
+
+// errorString is err's text without the token, for logs.
+func (a *Adapter) errorString(err error) string {
+	return redact(err.Error(), a.cfg.Token)
+}

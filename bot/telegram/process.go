@@ -1,0 +1,84 @@
+package telegram
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	tgmodels "github.com/go-telegram/bot/models"
+
+	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/flows"
+)
+
+// process handles one update: convert it, fetch its photo, hand it to the
+// handler, then answer a pressed button. It returns an error only when the
+// update was not committed and must come again (webhook 503, polling retry).
+func (a *Adapter) process(ctx context.Context, u *tgmodels.Update) error {
+	c := convert(u, time.Now())
+	log := a.log.With("update", u.ID)
+	if c.in.ChatID != "" {
+		log = log.With("chat", chatHash(c.in.ChatID))
+	}
+	if c.ignore != "" {
+		a.stats.ignored.Add(1)
+		log.Debug("telegram update ignored", "reason", c.ignore)
+		if c.callback != nil {
+			a.answerCallback(ctx, log, c.callback.queryID, "")
+		}
+		return nil
+	}
+
+	if c.photoFileID != "" {
+		photo, refusal, err := a.fetchPhoto(ctx, c.photoFileID, c.photoSize)
+		if err != nil {
+			a.stats.failed.Add(1)
+			return fmt.Errorf("telegram update %d: %w", u.ID, err)
+		}
+		if refusal != "" {
+			a.stats.mediaRefused.Add(1)
+			log.Info("telegram photo refused", "reason", refusal)
+			a.reply(ctx, log, c.in, refusal)
+			return nil
+		}
+		c.in.Photos = []flows.Photo{photo}
+	}
+
+	out, err := a.handler.Handle(ctx, c.in)
+	if err != nil {
+		a.stats.failed.Add(1)
+		return fmt.Errorf("telegram update %d: handle: %w", u.ID, err)
+	}
+	a.stats.handled.Add(1)
+	if out.Duplicate {
+		a.stats.duplicates.Add(1)
+	}
+	if out.Stale {
+		a.stats.stale.Add(1)
+	}
+	if c.callback != nil {
+		a.afterCallback(ctx, log, c, out)
+	}
+	return nil
+}
+
+// reply sends one of the adapter's own texts directly (not through the
+// outbound stream: nothing was committed). A failure is only logged.
+func (a *Adapter) reply(ctx context.Context, log *slog.Logger, in bot.Inbound, key string) {
+	err := a.Send(ctx, bot.Outbound{Channel: bot.ChannelTelegram, ChatID: in.ChatID, Lang: in.Lang, Text: a.text(in.Lang, key, nil)})
+	if err != nil {
+		log.Warn("telegram direct reply failed", "err", a.errorString(err))
+	}
+}
+
+// chatHash identifies a chat in logs without revealing its id.
+func chatHash(chatID string) string {
+	s := sha256.Sum256([]byte("aduan-chat:" + chatID))
+	return hex.EncodeToString(s[:6])
+}
+
+func chatIDString(id int64) string { return strconv.FormatInt(id, 10) }
