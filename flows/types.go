@@ -44,6 +44,11 @@ type Session struct {
 	// Pending carries a small per-flow value that a follow-up flow needs, such as
 	// the tracking number a citizen is adding information to.
 	Pending string `json:"p,omitempty"`
+	// Ret is "flow/step" of a flow interrupted by a flow started from outside
+	// (an admin's question arriving mid-draft); it resumes when that one ends.
+	Ret string `json:"x,omitempty"`
+	// Tries counts wrong answers at the current step, to vary the re-ask.
+	Tries int `json:"w,omitempty"`
 }
 
 // Input is one message of a citizen, already converted from its channel.
@@ -60,6 +65,11 @@ type Input struct {
 	// language_code); used only for a new conversation.
 	LangHint string
 	Now      time.Time
+	// Start, when set, starts that flow from outside the chat (bot.FlowStarter)
+	// with Pending as its value and Intro as the first line; Text etc. are empty.
+	Start   string
+	Pending string
+	Intro   string
 	// Tracking is a fresh candidate tracking number (e.g. SDA-7KQ2MX) that the
 	// dispatcher made for this input; the engine uses it only when the input
 	// finishes a report. The commit reserves it atomically, and a collision

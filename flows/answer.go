@@ -1,0 +1,368 @@
+package flows
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// answer reads a typed (or shared) answer to the current step.
+func (t *turn) answer() {
+	st := t.step()
+	if t.in.Unsupported != "" {
+		t.reask(st, "unsupported")
+		return
+	}
+	if len(t.in.Photos) > 0 && st.Type != StepPhotos {
+		if t.in.Text == "" {
+			t.reask(st, "unsupported")
+			return
+		}
+	}
+	if t.isSkip() && st.Optional {
+		t.s.Fields[st.Field] = ""
+		t.advance(st.Next)
+		return
+	}
+	switch st.Type {
+	case StepChoice, StepSummary:
+		opts := t.options(st)
+		if st.Type == StepSummary {
+			opts = t.summaryOptions()
+			if t.s.Editing {
+				opts = t.editOptions(st)
+			}
+		}
+		i := matchOption(t.in.Text, opts)
+		if i < 0 && st.Fallback != "" && containsWord(normalize(t.in.Text), normalizeAll(st.Unclear)) {
+			if note, ok := st.Errors["unclear"]; ok {
+				t.say(fill(note.In(t.lang()), t.vars(nil)))
+			}
+			t.choose(st, st.Fallback)
+			return
+		}
+		if i < 0 {
+			t.reask(st, "not_in_list")
+			return
+		}
+		t.out.AnswerLabel = opts[i].Label.In(t.lang())
+		t.choose(st, opts[i].Value)
+	case StepText:
+		t.answerText(st)
+	case StepDate:
+		d, err := ParseDate(t.in.Text, t.in.Now)
+		switch {
+		case errors.Is(err, ErrDateFuture):
+			t.reask(st, "future")
+		case err != nil:
+			t.reask(st, "format")
+		default:
+			t.s.Fields[st.Field] = d.Format("2006-01-02")
+			t.advance(st.Next)
+		}
+	case StepLocation:
+		t.answerLocation(st)
+	case StepPhotos:
+		t.answerPhotos(st)
+	case StepPhone:
+		t.answerPhone(st)
+	}
+}
+
+func normalizeAll(ws []string) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = normalize(w)
+	}
+	return out
+}
+
+func (t *turn) isSkip() bool {
+	a := normalize(t.in.Text)
+	for _, w := range t.e.set.words["skip"] {
+		if a == w {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *turn) isDone() bool {
+	a := normalize(t.in.Text)
+	for _, w := range append(t.e.set.words["done"], t.e.set.words["skip"]...) {
+		if a == w {
+			return true
+		}
+	}
+	return false
+}
+
+// answerChoice handles a pressed button of the current step.
+func (t *turn) answerChoice(value string) {
+	st := t.step()
+	switch st.Type {
+	case StepChoice:
+		if indexOf(t.options(st), value) < 0 {
+			t.reask(st, "not_in_list")
+			return
+		}
+		t.choose(st, value)
+	case StepSummary:
+		t.choose(st, value)
+	case StepPhotos:
+		if value == "done" || value == "skip" {
+			t.advance(st.Next)
+			return
+		}
+		t.reask(st, "not_in_list")
+	default:
+		if value == "skip" && st.Optional {
+			t.s.Fields[st.Field] = ""
+			t.advance(st.Next)
+			return
+		}
+		t.reask(st, "not_in_list")
+	}
+}
+
+// choose applies the chosen value of a choice or summary step.
+func (t *turn) choose(st *Step, value string) {
+	if st.Type == StepSummary {
+		t.chooseSummary(st, value)
+		return
+	}
+	t.s.Fields[st.Field] = value
+	next := st.Next
+	for _, o := range st.Options {
+		if o.Value == value && o.Next != "" {
+			next = o.Next
+		}
+	}
+	t.advance(next)
+}
+
+func (t *turn) chooseSummary(st *Step, value string) {
+	if t.s.Editing {
+		if _, ok := t.flow().step(value); !ok || !contains(st.Fields, value) {
+			t.reask(st, "not_in_list")
+			return
+		}
+		t.s.Step, t.s.Tries = value, 0 // Editing stays set: the answer returns here
+		t.ask(t.step())
+		return
+	}
+	switch value {
+	case "send":
+		t.s.Back = append(t.s.Back, st.ID)
+		t.enter(st.Next)
+	case "edit":
+		t.s.Editing = true
+		t.askSummary(st)
+	case "cancel":
+		t.clearFlow()
+		t.resumeInterrupted(t.msg("cancelled", nil))
+	default:
+		t.reask(st, "not_in_list")
+	}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *turn) answerText(st *Step) {
+	text := t.in.Text
+	if len(t.in.Photos) > 0 && text == "" {
+		t.reask(st, "unsupported")
+		return
+	}
+	n := utf8.RuneCountInString(strings.TrimSpace(text))
+	switch {
+	case n == 0:
+		t.reask(st, "too_short")
+	case st.Min > 0 && n < st.Min:
+		t.reask(st, "too_short")
+	case st.Max > 0 && n > st.Max:
+		t.reask(st, "too_long")
+	case st.Pattern != "" && !t.e.set.patterns[t.s.Flow+"/"+st.ID].MatchString(strings.TrimSpace(text)):
+		t.reask(st, "pattern")
+	default:
+		// Stored byte-exact: what the citizen wrote is what the agency reads.
+		t.s.Fields[st.Field] = text
+		t.advance(st.Next)
+	}
+}
+
+// answerLocation accepts a shared pin, "lat,lon", a kecamatan name (or its
+// number in the list) or a typed address.
+func (t *turn) answerLocation(st *Step) {
+	if loc := t.in.Location; loc != nil {
+		t.s.Fields["lat"] = strconv.FormatFloat(loc.Lat, 'f', 6, 64)
+		t.s.Fields["lon"] = strconv.FormatFloat(loc.Lon, 'f', 6, 64)
+		if loc.Address != "" {
+			t.s.Fields["address"] = loc.Address
+		}
+		t.s.Fields[st.Field] = "pin"
+		t.advance(st.Next)
+		return
+	}
+	text := strings.TrimSpace(t.in.Text)
+	if lat, lon, err := ParseLatLon(text); err == nil {
+		t.s.Fields["lat"] = strconv.FormatFloat(lat, 'f', 6, 64)
+		t.s.Fields["lon"] = strconv.FormatFloat(lon, 'f', 6, 64)
+		t.s.Fields[st.Field] = "pin"
+		t.advance(st.Next)
+		return
+	}
+	kec := make([]Option, len(t.e.set.catalog.Kecamatan))
+	for i, k := range t.e.set.catalog.Kecamatan {
+		kec[i] = Option{Value: strings.ToLower(k), Label: Text{ID: k, EN: k}, Words: []string{"kecamatan " + k, "kec " + k, "kec. " + k}}
+	}
+	if _, err := strconv.Atoi(text); err != nil {
+		if i := matchOption(text, kec); i >= 0 && utf8.RuneCountInString(text) >= 3 {
+			t.s.Fields["kecamatan"] = kec[i].Value
+			t.s.Fields[st.Field] = "kecamatan"
+			t.advance(st.Next)
+			return
+		}
+	}
+	if n := utf8.RuneCountInString(text); n < max(st.Min, 5) {
+		t.reask(st, "too_short")
+		return
+	}
+	if st.Max > 0 && utf8.RuneCountInString(text) > st.Max {
+		t.reask(st, "too_long")
+		return
+	}
+	t.s.Fields["address"] = text
+	t.s.Fields[st.Field] = "address"
+	t.advance(st.Next)
+}
+
+// photoRefs are the photos collected so far (refs separated by spaces).
+func (t *turn) photoRefs() []string { return strings.Fields(t.s.Fields["photos"]) }
+
+func (t *turn) answerPhotos(st *Step) {
+	limit := st.MaxPhotos
+	if limit <= 0 {
+		limit = 3
+	}
+	if len(t.in.Photos) == 0 {
+		if t.isDone() {
+			t.advance(st.Next)
+			return
+		}
+		t.reask(st, "need_photo")
+		return
+	}
+	refs := t.photoRefs()
+	for _, p := range t.in.Photos {
+		if len(refs) < limit && p.Ref != "" && !strings.ContainsAny(p.Ref, " \t\n") {
+			refs = append(refs, p.Ref)
+		}
+	}
+	t.s.Fields["photos"] = strings.Join(refs, " ")
+	if len(refs) >= limit {
+		t.say(t.msg("photos_full", map[string]string{"count": strconv.Itoa(len(refs)), "max": strconv.Itoa(limit)}))
+		t.advance(st.Next)
+		return
+	}
+	t.out.Replies = append(t.out.Replies, Reply{
+		Text:    t.msg("photo_added", map[string]string{"count": strconv.Itoa(len(refs)), "max": strconv.Itoa(limit)}),
+		Choices: []Choice{{Value: "done", Label: t.e.set.messages["choice_done"].In(t.lang())}},
+		Ask:     AskPhoto, Step: t.s.Flow + "/" + st.ID})
+}
+
+func (t *turn) answerPhone(st *Step) {
+	raw := t.in.Text
+	if c := t.in.Contact; c != nil {
+		raw = c.Phone
+		if c.Name != "" && t.s.Fields["name"] == "" {
+			t.s.Fields["name"] = c.Name
+		}
+	}
+	p, err := NormalizePhone(raw)
+	if err != nil {
+		t.reask(st, "invalid")
+		return
+	}
+	t.s.Fields[st.Field] = p
+	t.advance(st.Next)
+}
+
+// finish emits the flow's action, closes the flow and resumes an interrupted
+// one.
+func (t *turn) finish(st *Step) {
+	f := t.flow()
+	vars := map[string]string{}
+	if st.Action != "" {
+		a := Action{Kind: st.Action}
+		if st.Action == ActionSubmit {
+			a.Tracking = t.in.Tracking
+			a.Fields = map[string]string{}
+			for k, v := range t.s.Fields {
+				if k != "photos" && v != "" {
+					a.Fields[k] = v
+				}
+			}
+			vars["tracking"] = t.in.Tracking
+			t.s.Reports = append(t.s.Reports, t.in.Tracking)
+			if len(t.s.Reports) > t.e.cfg.MaxReports {
+				t.s.Reports = t.s.Reports[len(t.s.Reports)-t.e.cfg.MaxReports:]
+			}
+		}
+		if len(st.Args) > 0 {
+			a.Args = map[string]string{}
+			for k, ref := range st.Args {
+				switch ref {
+				case "$pending":
+					a.Args[k] = t.s.Pending
+				case "$tracking":
+					a.Args[k] = t.in.Tracking
+				default:
+					a.Args[k] = t.s.Fields[ref]
+				}
+			}
+		}
+		if a.Kind == ActionStatus {
+			a.Args["number"] = strings.ToUpper(strings.TrimSpace(a.Args["number"]))
+		}
+		for _, ref := range t.photoRefs() {
+			a.Photos = append(a.Photos, Photo{Ref: ref})
+		}
+		t.out.Actions = append(t.out.Actions, a)
+	}
+	reply := ""
+	if st.Reply.ID != "" {
+		reply = fill(st.Reply.In(t.lang()), t.vars(vars))
+	}
+	// Forget this flow's answers only: an interrupted draft keeps its own.
+	for _, s := range f.Steps {
+		delete(t.s.Fields, s.Field)
+		if s.Type == StepPhotos {
+			delete(t.s.Fields, "photos")
+		}
+		if s.Type == StepLocation {
+			delete(t.s.Fields, "lat")
+			delete(t.s.Fields, "lon")
+			delete(t.s.Fields, "address")
+		}
+	}
+	if f.ID == "complaint" {
+		t.s.Fields = map[string]string{}
+	}
+	t.s.Flow, t.s.Step, t.s.Back, t.s.Editing, t.s.Tries, t.s.Pending = "", "", nil, false, 0, ""
+	if t.s.Ret != "" {
+		t.resumeInterrupted(reply)
+		return
+	}
+	if reply != "" {
+		t.say(reply)
+	}
+}

@@ -1,0 +1,282 @@
+package flows
+
+import (
+	"regexp"
+	"strings"
+)
+
+// trackingPattern recognises a tracking number such as SDA-7KQ2MX.
+var trackingPattern = regexp.MustCompile(`^[A-Za-z]{2,5}-[A-Za-z0-9]{6}$`)
+
+// intent returns the global intent a whole message expresses and its argument
+// ("status SDA-7KQ2MX" -> "status", "SDA-7KQ2MX"). Only a message that is the
+// intent word alone (or a command with an argument) counts: a description that
+// merely contains "batal" is not a cancel.
+func (t *turn) intent() (string, string) {
+	text := strings.TrimSpace(t.in.Text)
+	if text == "" {
+		return "", ""
+	}
+	first, rest, _ := strings.Cut(text, " ")
+	rest = strings.TrimSpace(rest)
+	if strings.HasPrefix(first, "/") {
+		first = strings.ToLower(first)
+		if first == "/start" {
+			return "start", rest
+		}
+	}
+	whole := normalize(text)
+	for _, intent := range []string{"cancel", "back", "help", "language", "restart", "report", "my_reports", "status", "menu"} {
+		for _, w := range t.e.set.words[intent] {
+			if whole == w {
+				return intent, ""
+			}
+		}
+	}
+	// An intent word followed by an argument: "status SDA-7KQ2MX", "bahasa en",
+	// "tambah info SDA-7KQ2MX".
+	head := normalize(first)
+	if words := strings.Fields(text); len(words) == 3 && trackingPattern.MatchString(words[2]) {
+		for _, w := range t.e.set.words["add_info"] {
+			if normalize(words[0]+" "+words[1]) == w {
+				return "add_info", words[2]
+			}
+		}
+	}
+	for _, intent := range []string{"status", "language", "add_info"} {
+		for _, w := range t.e.set.words[intent] {
+			if head == w && rest != "" {
+				return intent, rest
+			}
+		}
+	}
+	if trackingPattern.MatchString(text) && t.s.Flow == "" {
+		return "status", text
+	}
+	return "", ""
+}
+
+// global handles the words that work anywhere. It reports whether the input
+// was one.
+func (t *turn) global() bool {
+	intent, arg := t.intent()
+	switch intent {
+	case "":
+		return false
+	case "start":
+		switch {
+		case trackingPattern.MatchString(arg):
+			t.status(arg)
+		case t.s.Flow != "" && t.s.Flow == "complaint":
+			t.offerResume()
+		default:
+			t.clearFlow()
+			t.s.Resume = false
+			t.say(t.msg("welcome", nil))
+			t.showMenu()
+		}
+	case "cancel":
+		if t.s.Flow == "" && !t.s.Resume {
+			t.say(t.msg("nothing_to_cancel", nil))
+			t.showMenu()
+			return true
+		}
+		t.clearFlow()
+		t.resumeInterrupted(t.msg("cancelled", nil))
+	case "back":
+		t.back()
+	case "help":
+		t.say(t.msg("help", nil))
+		t.reaskOrMenu()
+	case "language":
+		t.switchLanguage(arg)
+	case "restart":
+		t.clearFlow()
+		t.startFlow("complaint", "")
+	case "report":
+		if t.s.Flow == "complaint" {
+			t.offerResume()
+			return true
+		}
+		t.startFlow("complaint", "")
+	case "my_reports":
+		t.out.Actions = append(t.out.Actions, Action{Kind: ActionMyReports,
+			Args: map[string]string{"numbers": strings.Join(t.s.Reports, " ")}})
+	case "status":
+		if trackingPattern.MatchString(arg) {
+			t.status(arg)
+			return true
+		}
+		if arg != "" {
+			t.say(t.msg("status_bad_number", nil))
+		}
+		if t.s.Flow != "" {
+			t.reaskOrMenu()
+			return true
+		}
+		t.startFlow("status", "")
+	case "add_info":
+		if !trackingPattern.MatchString(arg) {
+			t.say(t.msg("status_bad_number", nil))
+			t.reaskOrMenu()
+			return true
+		}
+		if t.s.Flow != "" && t.s.Ret == "" {
+			t.s.Ret = t.s.Flow + "/" + t.s.Step
+		}
+		t.startFlow("add_info", strings.ToUpper(arg))
+	case "menu":
+		if t.s.Flow != "" || t.s.Resume {
+			t.reaskOrMenu()
+			return true
+		}
+		if t.s.Updated == 0 {
+			t.say(t.msg("welcome", nil))
+		}
+		t.showMenu()
+	}
+	return true
+}
+
+// status asks the complaint API for a report's status (answered by the action
+// handler through the outbound stream).
+func (t *turn) status(number string) {
+	t.out.Actions = append(t.out.Actions, Action{Kind: ActionStatus, Args: map[string]string{"number": strings.ToUpper(number)}})
+}
+
+func (t *turn) back() {
+	if t.s.Flow == "" || len(t.s.Back) == 0 {
+		t.say(t.msg("back_none", nil))
+		t.reaskOrMenu()
+		return
+	}
+	prev := t.s.Back[len(t.s.Back)-1]
+	t.s.Back = t.s.Back[:len(t.s.Back)-1]
+	t.s.Step, t.s.Tries, t.s.Editing = prev, 0, false
+	t.ask(t.step())
+}
+
+func (t *turn) switchLanguage(arg string) {
+	switch normalize(arg) {
+	case "en", "english", "inggris":
+		t.s.Lang = LangEN
+	case "id", "indonesia", "bahasa indonesia", "indonesian":
+		t.s.Lang = LangID
+	default:
+		if t.s.Lang == LangEN {
+			t.s.Lang = LangID
+		} else {
+			t.s.Lang = LangEN
+		}
+	}
+	t.say(t.msg("language_switched", nil))
+	t.reaskOrMenu()
+}
+
+// reaskOrMenu repeats the current question, or shows the menu when idle.
+func (t *turn) reaskOrMenu() {
+	switch {
+	case t.s.Resume:
+		t.askResume()
+	case t.s.Flow != "":
+		t.ask(t.step())
+	default:
+		t.showMenu()
+	}
+}
+
+// resumeInterrupted ends a flow with text and, if it had interrupted a draft,
+// goes back to that draft's question.
+func (t *turn) resumeInterrupted(text string) {
+	if t.s.Ret == "" {
+		if text != "" {
+			t.say(text)
+		}
+		t.showMenu()
+		return
+	}
+	if text != "" {
+		t.say(text)
+	}
+	flow, step, _ := strings.Cut(t.s.Ret, "/")
+	t.s.Ret = ""
+	t.s.Flow, t.s.Step, t.s.Tries, t.s.Editing = flow, step, 0, false
+	t.ask(t.step())
+}
+
+// The idle menu.
+func (t *turn) menuOptions() []Option {
+	m := func(v, key string) Option {
+		return Option{Value: v, Label: t.e.set.messages[key]}
+	}
+	return []Option{m("report", "menu_report"), m("my_reports", "menu_my_reports"),
+		m("status", "menu_status"), m("help", "menu_help"), m("language", "menu_language")}
+}
+
+func (t *turn) showMenu() {
+	t.out.Replies = append(t.out.Replies, Reply{Text: t.msg("menu_prompt", nil),
+		Choices: t.choices(t.menuOptions()), Step: keyMenu})
+}
+
+// idle handles a message when no flow runs: a menu choice, or a greeting.
+func (t *turn) idle(i int) {
+	opts := t.menuOptions()
+	if i < 0 {
+		if t.s.Updated == 0 {
+			t.say(t.msg("welcome", nil))
+		} else {
+			t.say(t.msg("not_understood_idle", nil))
+		}
+		t.showMenu()
+		return
+	}
+	switch opts[i].Value {
+	case "report":
+		t.startFlow("complaint", "")
+	case "my_reports":
+		t.out.Actions = append(t.out.Actions, Action{Kind: ActionMyReports,
+			Args: map[string]string{"numbers": strings.Join(t.s.Reports, " ")}})
+	case "status":
+		t.startFlow("status", "")
+	case "help":
+		t.say(t.msg("help", nil))
+		t.showMenu()
+	case "language":
+		t.switchLanguage("")
+	}
+}
+
+// Resume: a citizen who comes back to a draft chooses to continue or restart.
+func (t *turn) resumeOptions() []Option {
+	return []Option{
+		{Value: "continue", Label: t.e.set.messages["choice_continue"], Words: t.e.set.words["yes"]},
+		{Value: "restart", Label: t.e.set.messages["choice_restart"], Words: t.e.set.words["restart"]},
+	}
+}
+
+func (t *turn) offerResume() {
+	t.s.Resume = true
+	t.askResume()
+}
+
+func (t *turn) askResume() {
+	t.out.Replies = append(t.out.Replies, Reply{
+		Text:    t.msg("resume_prompt", nil) + "\n" + t.msg("draft_kept", nil),
+		Choices: t.choices(t.resumeOptions()), Step: keyResume})
+}
+
+func (t *turn) answerResume(i int) {
+	switch {
+	case i < 0:
+		t.say(t.msg("reask_not_in_list", nil))
+		t.askResume()
+	case t.resumeOptions()[i].Value == "continue":
+		t.s.Resume = false
+		t.say(t.msg("resume_continue", nil))
+		t.ask(t.step())
+	default:
+		t.clearFlow()
+		t.say(t.msg("resume_restart", nil))
+		t.startFlow("complaint", "")
+	}
+}
