@@ -13,7 +13,9 @@ import (
 
 var _ bot.ActionHandler = (*Service)(nil)
 
-// HandleAction acts on an engine action. It is idempotent: submit by tracking
+// HandleAction acts on an engine action. The follow-up flows thank the
+// citizen themselves, so add_info, answer, rate and reopen answer only when
+// they are refused (not the reporter, report closed). It is idempotent: submit by tracking
 // number; changes by an event id derived from the envelope (the entry id is
 // unique within its chat's shard stream); answers to the citizen by a
 // once-marker on the same id. An error leaves the entry for a retry.
@@ -197,9 +199,12 @@ func (s *Service) citizenAddition(ctx context.Context, env bot.ActionEnvelope) e
 	if r == nil || err != nil {
 		return err
 	}
-	kind, text, key, hook := EventAddition, a.Fields["info"], "add_info_ok", HookInformationAdded
+	kind, text, hook := EventAddition, a.Fields["info"], HookInformationAdded
+	if text == "" {
+		text = a.Args["info"]
+	}
 	if a.Kind == flows.ActionAnswer {
-		kind, text, key, hook = EventAnswer, a.Args["text"], "answer_ok", HookAnswered
+		kind, text, hook = EventAnswer, a.Args["text"], HookAnswered
 	}
 	id := envID(env)
 	_, err = s.st.update(ctx, r.Number, func(r *Report) error {
@@ -213,10 +218,7 @@ func (s *Service) citizenAddition(ctx context.Context, env bot.ActionEnvelope) e
 		}
 		return nil
 	}, s.hookExtras(hook, id, map[string]any{"text": text, "photos": len(a.Photos)}))
-	if err != nil {
-		return err
-	}
-	return s.reply(ctx, env, key, map[string]string{"number": r.Number})
+	return err // the flow itself thanked the citizen
 }
 
 // rate records the citizen's rating of a resolved report.
@@ -244,10 +246,7 @@ func (s *Service) rate(ctx context.Context, env bot.ActionEnvelope) error {
 		r.Rating, r.RatingComment = rating, comment
 		return nil
 	}, s.hookExtras(HookRated, id, map[string]any{"rating": rating, "comment": comment}))
-	if err != nil {
-		return err
-	}
-	return s.reply(ctx, env, "rate_ok", map[string]string{"number": r.Number, "rating": strconv.Itoa(rating)})
+	return err // the flow itself thanked the citizen
 }
 
 // reopen puts a resolved report back in progress with the citizen's note.
@@ -274,10 +273,7 @@ func (s *Service) reopen(ctx context.Context, env bot.ActionEnvelope) error {
 		r.WaitingSince = s.now()
 		return nil
 	}, s.hookExtras(HookReopened, id, map[string]any{"note": note}))
-	if err != nil {
-		return err
-	}
-	return s.reply(ctx, env, "reopen_ok", map[string]string{"number": r.Number})
+	return err // the flow itself told the citizen
 }
 
 func lastReply(r *Report) string {
