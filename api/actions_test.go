@@ -22,7 +22,7 @@ func TestStatusByWho(t *testing.T) {
 	}
 	tests := []struct {
 		name, number, channel, chat string
-		want, notWant                []string
+		want, notWant               []string
 	}{
 		{"reporter public", "SDA-PUB001", "telegram", "100",
 			[]string{"Jalan berlubang", "Diterima", "Tim meluncur besok"}, nil},
