@@ -1,0 +1,206 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"os"
+	"testing"
+
+	tgmodels "github.com/go-telegram/bot/models"
+
+	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/telegram/telegramtest"
+	"github.com/aduan-id/aduan/flows"
+)
+
+func pngBytes(t testing.TB, size int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, size, size))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func decode(t *testing.T, raw []byte) *tgmodels.Update {
+	t.Helper()
+	var u tgmodels.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		t.Fatal(err)
+	}
+	return &u
+}
+
+func TestCallbackAnswers(t *testing.T) {
+	raw, err := os.ReadFile("testdata/callback.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const question = "Pilih kategori laporan:"
+	tests := []struct {
+		name       string
+		outcome    bot.Outcome
+		answerText string
+		editMethod string // "" = no edit
+		editText   string
+	}{
+		{name: "accepted", outcome: bot.Outcome{AnswerLabel: "Jalan dan jembatan"},
+			editMethod: "editMessageText", editText: question + "\n\n✓ Jalan dan jembatan"},
+		{name: "accepted without label", outcome: bot.Outcome{}, editMethod: "editMessageReplyMarkup"},
+		{name: "stale", outcome: bot.Outcome{Stale: true}, answerText: "Pertanyaan itu sudah lewat. Silakan jawab pertanyaan terakhir."},
+		{name: "duplicate", outcome: bot.Outcome{Duplicate: true, AnswerLabel: "Jalan dan jembatan"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newEnv(t, "", nil)
+			// the question as the bot sent it: message 101 in the fake
+			if err := env.a.Send(context.Background(), bot.Outbound{ChatID: "501234567", Text: question, Step: "category",
+				Choices: []flows.Choice{{Value: "jalan", Label: "Jalan dan jembatan"}}}); err != nil {
+				t.Fatal(err)
+			}
+			u := decode(t, bytes.Replace(raw, []byte(`"message_id":77`), []byte(`"message_id":101`), 1))
+			env.h.fn = func(bot.Inbound) (bot.Outcome, error) { return tt.outcome, nil }
+			if err := env.a.process(context.Background(), u); err != nil {
+				t.Fatalf("process: %v", err)
+			}
+			answers := env.tg.CallsOf("answerCallbackQuery", "")
+			if len(answers) != 1 || answers[0].Form["callback_query_id"] != "2152563716543219876" || answers[0].Form["text"] != tt.answerText {
+				t.Errorf("answerCallbackQuery calls %+v, want one with text %q", answers, tt.answerText)
+			}
+			edits := append(env.tg.CallsOf("editMessageText", ""), env.tg.CallsOf("editMessageReplyMarkup", "")...)
+			if tt.editMethod == "" {
+				if len(edits) != 0 {
+					t.Errorf("edited %+v, want no edit", edits)
+				}
+				return
+			}
+			if len(edits) != 1 || edits[0].Method != tt.editMethod || edits[0].Form["message_id"] != "101" {
+				t.Fatalf("edits %+v, want one %s of message 101", edits, tt.editMethod)
+			}
+			if edits[0].Form["text"] != tt.editText || edits[0].Form["reply_markup"] != `{"inline_keyboard":[]}` {
+				t.Errorf("edit text %q markup %s", edits[0].Form["text"], edits[0].Form["reply_markup"])
+			}
+			// the same press edited again (e.g. a redelivery): "not modified" is harmless
+			if err := env.a.process(context.Background(), u); err != nil {
+				t.Errorf("second press: %v", err)
+			}
+		})
+	}
+}
+
+func TestPhotos(t *testing.T) {
+	img := pngBytes(t, 64)
+	tests := []struct {
+		name      string
+		file      []byte
+		maxPhoto  int64
+		fail      *telegramtest.Failure // on getFile
+		wantPhoto bool
+		wantReply string // direct re-ask text ("" = none)
+		wantErr   bool
+	}{
+		{name: "stored", file: img, wantPhoto: true},
+		{name: "not an image", file: []byte("%PDF-1.4 not a photo at all"), wantReply: "Maaf, file itu tidak bisa kami pakai. Kirim foto (JPG atau PNG), atau ketik jawaban Anda."},
+		{name: "too large for the adapter", file: img, maxPhoto: 100, wantReply: "Maaf, foto itu terlalu besar. Kirim foto yang lebih kecil (maksimal 10 MB)."},
+		{name: "getFile too big", file: img, fail: &telegramtest.Failure{Code: 400, Description: "Bad Request: file is too big"}, wantReply: "Maaf, foto itu terlalu besar. Kirim foto yang lebih kecil (maksimal 10 MB)."},
+		{name: "getFile 500: try again", file: img, fail: &telegramtest.Internal, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store, err := bot.NewDirMediaStore(t.TempDir(), 1<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := newEnv(t, "", store)
+			if tt.maxPhoto > 0 {
+				env.a.cfg.MaxPhotoBytes = tt.maxPhoto
+			}
+			env.tg.AddFile("P-large", "photos/file_7.png", tt.file)
+			if tt.fail != nil {
+				env.tg.Fail("getFile", "", *tt.fail, 1)
+			}
+			u := telegramtest.NewUpdates(42, "id", 10)
+			err = env.a.process(context.Background(), decode(t, u.Photo("", "P-small", "P-large")))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("process error = %v, want error %v", err, tt.wantErr)
+			}
+			ins := env.h.inbound()
+			if tt.wantPhoto {
+				if len(ins) != 1 || len(ins[0].Photos) != 1 {
+					t.Fatalf("committed %+v, want one message with one photo", ins)
+				}
+				p := ins[0].Photos[0]
+				rc, ct, err := store.Open(context.Background(), p.Ref)
+				if err != nil {
+					t.Fatalf("stored photo: %v", err)
+				}
+				rc.Close()
+				if ct != "image/png" || p.Size != int64(len(img)) {
+					t.Errorf("photo %+v (%s)", p, ct)
+				}
+				if calls := env.tg.CallsOf("getFile", ""); len(calls) != 1 || calls[0].Form["file_id"] != "P-large" {
+					t.Errorf("getFile calls %+v, want the largest size", calls)
+				}
+			} else if len(ins) != 0 {
+				t.Errorf("committed %+v, want nothing", ins)
+			}
+			texts := env.tg.Texts("42")
+			if tt.wantReply == "" && len(texts) != 0 || tt.wantReply != "" && (len(texts) != 1 || texts[0] != tt.wantReply) {
+				t.Errorf("direct replies %q, want %q", texts, tt.wantReply)
+			}
+		})
+	}
+}
+
+func TestSetup(t *testing.T) {
+	tests := []struct {
+		name      string
+		publicURL string
+		want      []string // methods in order
+	}{
+		{name: "webhook", publicURL: "https://aduan.example.go.id/", want: []string{"getMe", "setWebhook", "setMyCommands", "setMyCommands"}},
+		{name: "polling", want: []string{"getMe", "deleteWebhook", "setMyCommands", "setMyCommands"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newEnv(t, tt.publicURL, nil)
+			if err := env.a.Setup(context.Background()); err != nil {
+				t.Fatalf("Setup: %v", err)
+			}
+			calls := env.tg.Calls()
+			var methods []string
+			for _, c := range calls {
+				methods = append(methods, c.Method)
+			}
+			if len(methods) != len(tt.want) {
+				t.Fatalf("calls %v, want %v", methods, tt.want)
+			}
+			for i := range methods {
+				if methods[i] != tt.want[i] {
+					t.Fatalf("calls %v, want %v", methods, tt.want)
+				}
+			}
+			if tt.publicURL != "" {
+				f := calls[1].Form
+				if f["url"] != "https://aduan.example.go.id/telegram/webhook" || f["secret_token"] != "s3cret_Token-1" ||
+					f["allowed_updates"] != `["message","edited_message","callback_query","my_chat_member"]` {
+					t.Errorf("setWebhook form %v", f)
+				}
+			}
+			id, en := calls[2].Form, calls[3].Form
+			if id["language_code"] != "" || en["language_code"] != "en" {
+				t.Errorf("language codes %q %q", id["language_code"], en["language_code"])
+			}
+			var cmds []tgmodels.BotCommand
+			if err := json.Unmarshal([]byte(id["commands"]), &cmds); err != nil || len(cmds) != 7 || cmds[1].Command != "lapor" || cmds[1].Description != "Buat laporan baru" {
+				t.Errorf("Indonesian commands %s", id["commands"])
+			}
+			if err := json.Unmarshal([]byte(en["commands"]), &cmds); err != nil || cmds[3].Command != "myreports" || cmds[3].Description != "List my reports" {
+				t.Errorf("English commands %s", en["commands"])
+			}
+		})
+	}
+}
