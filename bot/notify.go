@@ -1,0 +1,41 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// QueueNotifier is the Notifier of the messaging core: it appends a message to
+// the outbound stream of the chat's shard, where the reply sender delivers it
+// with the same rate limits, order and retries as replies. The stream is never
+// trimmed on append (no MAXLEN): an unsent entry is never dropped.
+type QueueNotifier struct {
+	rdb  redis.UniversalClient
+	keys Keys
+}
+
+var _ Notifier = (*QueueNotifier)(nil)
+
+// NewNotifier returns a Notifier writing to the outbound streams of keys.
+func NewNotifier(rdb redis.UniversalClient, keys Keys) *QueueNotifier {
+	return &QueueNotifier{rdb: rdb, keys: keys}
+}
+
+// Notify implements Notifier. msg.ID is ignored; msg.Notice is set.
+func (n *QueueNotifier) Notify(ctx context.Context, msg Outbound) error {
+	if msg.Channel == "" || msg.ChatID == "" {
+		return fmt.Errorf("notify: channel and chat id are required")
+	}
+	msg.Notice = true
+	v, err := EncodeOutbound(msg)
+	if err != nil {
+		return err
+	}
+	stream := n.keys.Outbound(n.keys.Shard(msg.Channel, msg.ChatID))
+	if err := n.rdb.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []any{FieldOutbound, v}}).Err(); err != nil {
+		return fmt.Errorf("notify %s chat %s: queue: %w", msg.Channel, streamChatHash(msg.ChatID), err)
+	}
+	return nil
+}

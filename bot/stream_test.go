@@ -1,0 +1,192 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aduan-id/aduan/bot/redistest"
+	"github.com/aduan-id/aduan/flows"
+	"github.com/redis/go-redis/v9"
+)
+
+// testKeys is a key layout under a unique prefix.
+func testKeys(t *testing.T, shards int) (redis.UniversalClient, Keys) {
+	t.Helper()
+	rdb, prefix := redistest.Client(t)
+	keys := NewKeys(prefix, shards)
+	if err := EnsureGroups(context.Background(), rdb, keys); err != nil {
+		t.Fatal(err)
+	}
+	return rdb, keys
+}
+
+// waitFor polls cond until it holds; the deadline only bounds a hung test.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestOutboundCodecRoundTrip(t *testing.T) {
+	in := Outbound{Channel: ChannelTelegram, ChatID: "42", Lang: "id", Text: "Halo 👋🏽\x00\r\n*bold*",
+		Choices: []flows.Choice{{Value: "a", Label: "A"}}, Ask: flows.AskLocation, Step: "loc", Notice: true}
+	v, err := EncodeOutbound(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := DecodeOutbound(redis.XMessage{ID: "1-2", Values: map[string]any{FieldOutbound: v}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.ID = "1-2"
+	if fmt.Sprint(out) != fmt.Sprint(in) {
+		t.Fatalf("round trip: got %+v, want %+v", out, in)
+	}
+}
+
+func TestActionCodecRoundTrip(t *testing.T) {
+	in := ActionEnvelope{Channel: ChannelWhatsApp, ChatID: "c", UserID: "u", Lang: "en",
+		Action: flows.Action{Kind: flows.ActionSubmit, Tracking: "SDA-1", Fields: map[string]string{"title": "x"}},
+		At:     time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	v, err := EncodeAction(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := DecodeAction(redis.XMessage{ID: "9-0", Values: map[string]any{FieldAction: v}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.ID = "9-0"
+	if fmt.Sprint(out) != fmt.Sprint(in) {
+		t.Fatalf("round trip: got %+v, want %+v", out, in)
+	}
+}
+
+func TestDecodeBadEntries(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		values map[string]any
+	}{
+		{"missing field", map[string]any{"x": "{}"}},
+		{"not json", map[string]any{FieldOutbound: "{", FieldAction: "{"}},
+		{"not a string", map[string]any{FieldOutbound: 5, FieldAction: 5}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := DecodeOutbound(redis.XMessage{ID: "1-0", Values: tc.values}); err == nil {
+				t.Error("DecodeOutbound accepted a bad entry")
+			}
+			if _, err := DecodeAction(redis.XMessage{ID: "1-0", Values: tc.values}); err == nil {
+				t.Error("DecodeAction accepted a bad entry")
+			}
+		})
+	}
+}
+
+func TestEnsureGroupsIdempotent(t *testing.T) {
+	rdb, keys := testKeys(t, 3)
+	ctx := context.Background()
+	if err := EnsureGroups(ctx, rdb, keys); err != nil {
+		t.Fatalf("second EnsureGroups: %v", err)
+	}
+	for s := 0; s < keys.Shards; s++ {
+		for stream, group := range map[string]string{keys.Outbound(s): GroupSenders, keys.Actions(s): GroupHandlers} {
+			gs, err := rdb.XInfoGroups(ctx, stream).Result()
+			if err != nil || len(gs) != 1 || gs[0].Name != group {
+				t.Fatalf("%s groups = %v, %v", stream, gs, err)
+			}
+		}
+	}
+}
+
+func TestNotifierQueuesOnChatShard(t *testing.T) {
+	rdb, keys := testKeys(t, 4)
+	ctx := context.Background()
+	n := NewNotifier(rdb, keys)
+	if err := n.Notify(ctx, Outbound{Channel: ChannelTelegram, ChatID: "77", Text: "status: selesai"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Notify(ctx, Outbound{Channel: ChannelTelegram, Text: "x"}); err == nil {
+		t.Fatal("Notify without chat id succeeded")
+	}
+	xs, err := rdb.XRange(ctx, keys.Outbound(keys.Shard(ChannelTelegram, "77")), "-", "+").Result()
+	if err != nil || len(xs) != 1 {
+		t.Fatalf("entries = %v, %v", xs, err)
+	}
+	msg, err := DecodeOutbound(xs[0])
+	if err != nil || msg.ChatID != "77" || !msg.Notice || msg.Text != "status: selesai" {
+		t.Fatalf("queued %+v, %v", msg, err)
+	}
+}
+
+func TestTrimDeliveredKeepsPendingAndUndelivered(t *testing.T) {
+	rdb, keys := testKeys(t, 1)
+	ctx := context.Background()
+	stream := keys.Outbound(0)
+	var ids []string
+	for i := 0; i < 6; i++ {
+		id, err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []any{FieldOutbound, "{}"}}).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	// Deliver 4; ack 0, 2 and 3; entry 1 stays pending; 4 and 5 undelivered.
+	if err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: GroupSenders, Consumer: "c", Streams: []string{stream, ">"}, Count: 4, Block: -1}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	rdb.XAck(ctx, stream, GroupSenders, ids[0], ids[2], ids[3])
+	if _, err := trimDelivered(ctx, rdb, stream, GroupSenders); err != nil {
+		t.Fatal(err)
+	}
+	left := rangeIDs(t, rdb, stream)
+	if fmt.Sprint(left) != fmt.Sprint(ids[1:]) {
+		t.Fatalf("after trim with entry 1 pending: %v, want %v", left, ids[1:])
+	}
+	rdb.XAck(ctx, stream, GroupSenders, ids[1])
+	if _, err := trimDelivered(ctx, rdb, stream, GroupSenders); err != nil {
+		t.Fatal(err)
+	}
+	left = rangeIDs(t, rdb, stream)
+	if fmt.Sprint(left) != fmt.Sprint(ids[4:]) {
+		t.Fatalf("after trim with nothing pending: %v, want %v (undelivered kept)", left, ids[4:])
+	}
+}
+
+func rangeIDs(t *testing.T, rdb redis.UniversalClient, stream string) []string {
+	t.Helper()
+	xs, err := rdb.XRange(context.Background(), stream, "-", "+").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, x := range xs {
+		ids = append(ids, x.ID)
+	}
+	return ids
+}
+
+func TestStreamIDOrder(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		less bool
+	}{
+		{"1-0", "2-0", true}, {"2-0", "10-0", true}, {"5-9", "5-10", true}, {"5-10", "5-9", false}, {"3-3", "3-3", false},
+	} {
+		if got := streamLessID(tc.a, tc.b); got != tc.less {
+			t.Errorf("streamLessID(%s, %s) = %v", tc.a, tc.b, got)
+		}
+	}
+	if n, err := streamNextID("7-41"); err != nil || n != "7-42" {
+		t.Errorf("streamNextID = %s, %v", n, err)
+	}
+	if _, err := streamNextID("x"); err == nil {
+		t.Error("streamNextID accepted a bad id")
+	}
+}
