@@ -41,6 +41,7 @@ type Service struct {
 	texts    Texts
 	log      *slog.Logger
 	hookURLs []string
+	trk      bot.Keys
 	now      func() time.Time
 }
 
@@ -67,7 +68,7 @@ func NewService(rdb redis.UniversalClient, prefix string, catalog *flows.Catalog
 	s := &Service{
 		rdb: rdb, k: k, st: &store{rdb: rdb, k: k}, catalog: catalog,
 		notifier: notifier, flows: flowStarter, texts: texts, log: log,
-		now: func() time.Time { return time.Now().UTC() },
+		now: func() time.Time { return time.Now().UTC() }, trk: bot.NewKeys(prefix, 0),
 	}
 	for _, o := range opts {
 		o(s)
