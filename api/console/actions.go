@@ -1,0 +1,117 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/aduan-id/aduan/api"
+)
+
+// maxText bounds what an admin may send in one reply, question or note.
+const maxText = 4000
+
+// formText reads a trimmed form field; ok is false when it is empty or too long.
+func formText(ec echo.Context, name string) (string, bool) {
+	v := strings.TrimSpace(ec.FormValue(name))
+	return v, v != "" && len([]rune(v)) <= maxText
+}
+
+// done redirects back to the report with a flash message (POST-redirect-GET).
+func done(ec echo.Context, number, flash string) error {
+	return ec.Redirect(http.StatusSeeOther, "/console/reports/"+url.PathEscape(number)+"?ok="+url.QueryEscape(flash))
+}
+
+// reply sends an admin's reply to the citizen (typed, or a canned reply).
+func (c *Console) reply(ec echo.Context) error {
+	r, err := c.loadReport(ec)
+	if r == nil {
+		return err
+	}
+	text, ok := formText(ec, "text")
+	if strings.TrimSpace(ec.FormValue("text")) == "" {
+		if i, err := strconv.Atoi(ec.FormValue("canned")); err == nil && i >= 0 && i < len(c.cfg.CannedReplies) {
+			text, ok = c.cfg.CannedReplies[i], true
+		}
+	}
+	if !ok {
+		return c.renderError(ec, http.StatusBadRequest)
+	}
+	if err := c.svc.Reply(ec.Request().Context(), r.Number, account(ec).Email, text); err != nil {
+		return c.serviceError(ec, "reply", err)
+	}
+	c.auditf(ec, AuditReply, r.Number, "")
+	return done(ec, r.Number, "reply.sent")
+}
+
+// ask sends the citizen a question whose answer is threaded into the report.
+func (c *Console) ask(ec echo.Context) error {
+	r, err := c.loadReport(ec)
+	if r == nil {
+		return err
+	}
+	text, ok := formText(ec, "text")
+	if !ok {
+		return c.renderError(ec, http.StatusBadRequest)
+	}
+	if err := c.svc.AskCitizen(ec.Request().Context(), r.Number, account(ec).Email, text); err != nil {
+		return c.serviceError(ec, "ask", err)
+	}
+	c.auditf(ec, AuditAsk, r.Number, "")
+	return done(ec, r.Number, "ask.sent")
+}
+
+// changeStatus moves the report to a new status with a note for the citizen.
+func (c *Console) changeStatus(ec echo.Context) error {
+	r, err := c.loadReport(ec)
+	if r == nil {
+		return err
+	}
+	st := api.Status(ec.FormValue("status"))
+	note := strings.TrimSpace(ec.FormValue("note"))
+	if !st.Valid() || len([]rune(note)) > maxText {
+		return c.renderError(ec, http.StatusBadRequest)
+	}
+	if err := c.svc.ChangeStatus(ec.Request().Context(), r.Number, account(ec).Email, st, note); err != nil {
+		return c.serviceError(ec, "change status", err)
+	}
+	c.auditf(ec, AuditStatus, r.Number, string(r.Status)+" -> "+string(st))
+	return done(ec, r.Number, "status.changed")
+}
+
+// note adds an internal note (never sent to the citizen).
+func (c *Console) note(ec echo.Context) error {
+	r, err := c.loadReport(ec)
+	if r == nil {
+		return err
+	}
+	text, ok := formText(ec, "text")
+	if !ok {
+		return c.renderError(ec, http.StatusBadRequest)
+	}
+	if err := c.svc.AddInternalNote(ec.Request().Context(), r.Number, account(ec).Email, text); err != nil {
+		return c.serviceError(ec, "internal note", err)
+	}
+	c.auditf(ec, AuditNote, r.Number, "")
+	return done(ec, r.Number, "note.saved")
+}
+
+// reassign moves the report to another agency (supervisors only).
+func (c *Console) reassign(ec echo.Context) error {
+	r, err := c.loadReport(ec)
+	if r == nil {
+		return err
+	}
+	agency := ec.FormValue("agency")
+	if _, ok := c.catalog.Agency(agency); !ok {
+		return c.renderError(ec, http.StatusBadRequest)
+	}
+	if err := c.svc.Reassign(ec.Request().Context(), r.Number, account(ec).Email, agency); err != nil {
+		return c.serviceError(ec, "reassign", err)
+	}
+	c.auditf(ec, AuditReassign, r.Number, r.Agency+" -> "+agency)
+	return done(ec, r.Number, "reassigned")
+}

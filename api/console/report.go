@@ -1,0 +1,142 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/flows"
+)
+
+// reportData is what report.html shows.
+type reportData struct {
+	R         *api.Report
+	Category  string
+	AgencyNm  string
+	Created   time.Time
+	SLA       slaState
+	Photos    []photoLink
+	Timeline  []timelineItem
+	Reporter  reporterView
+	OSM       string
+	Canned    []string
+	Statuses  []api.Status
+	Agencies  []flows.Agency
+	CanWrite  bool
+	CanReveal bool
+	CanAsk    bool
+}
+
+type photoLink struct{ URL string }
+
+type timelineItem struct {
+	api.Event
+	At     time.Time
+	Photos []photoLink
+}
+
+// reporterView is what the signed-in admin may see of the reporter.
+type reporterView struct {
+	Hidden   bool // anonim/rahasia for a non-supervisor: nothing at all
+	Name     string
+	Phone    string
+	Masked   bool
+	Revealed bool
+	HasAny   bool
+}
+
+func (c *Console) report(ec echo.Context) error {
+	r, err := c.loadReport(ec)
+	if r == nil {
+		return err
+	}
+	c.auditf(ec, AuditView, r.Number, "")
+	return c.renderReport(ec, r, false)
+}
+
+// reveal shows the report with the reporter's name and phone unmasked, to a
+// supervisor, and records it in the audit log. It is a POST so that a
+// reveal is always a deliberate act (never a prefetched link) and audit-
+// logged exactly once per act.
+func (c *Console) reveal(ec echo.Context) error {
+	r, err := c.loadReport(ec)
+	if r == nil {
+		return err
+	}
+	c.auditf(ec, AuditReveal, r.Number, "name,phone")
+	return c.renderReport(ec, r, true)
+}
+
+func (c *Console) renderReport(ec echo.Context, r *api.Report, revealed bool) error {
+	a := account(ec)
+	l := lang(ec).lang
+	shown := r
+	if !a.Supervisor() {
+		shown = r.AgencyView()
+	}
+	d := reportData{
+		R: shown, Category: c.categoryName(r.Category, l), Created: r.CreatedAt.In(c.cfg.Location),
+		SLA: c.sla(r, c.cfg.Now()), Canned: c.cfg.CannedReplies, Agencies: c.catalog.Agencies,
+		CanWrite: a.CanWrite(), CanReveal: a.Supervisor() && !revealed,
+		CanAsk:   a.CanWrite() && r.Channel != "",
+	}
+	for _, st := range api.Statuses {
+		if st != r.Status {
+			d.Statuses = append(d.Statuses, st)
+		}
+	}
+	if ag, ok := c.catalog.Agency(r.Agency); ok {
+		d.AgencyNm = ag.Name
+	}
+	if r.Location.HasPoint() {
+		d.OSM = fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=18/%.6f/%.6f",
+			r.Location.Lat, r.Location.Lon, r.Location.Lat, r.Location.Lon)
+	}
+	idx := 0
+	for range r.Photos {
+		d.Photos = append(d.Photos, photoLink{URL: photoURL(r.Number, idx)})
+		idx++
+	}
+	for _, e := range r.Timeline {
+		it := timelineItem{Event: e, At: e.At.In(c.cfg.Location)}
+		for range e.Photos {
+			it.Photos = append(it.Photos, photoLink{URL: photoURL(r.Number, idx)})
+			idx++
+		}
+		d.Timeline = append(d.Timeline, it)
+	}
+	slices.Reverse(d.Timeline) // newest first
+	d.Reporter = reporterOf(a, r, revealed)
+	if c.cfg.MediaStore == nil {
+		d.Photos = nil
+		for i := range d.Timeline {
+			d.Timeline[i].Photos = nil
+		}
+	}
+	return c.render(ec, http.StatusOK, "report.html", d)
+}
+
+// reporterOf decides what of the reporter an account sees: an anonim or
+// rahasia reporter is hidden from everyone but supervisors; names and phones
+// are masked unless a supervisor revealed them.
+func reporterOf(a Account, r *api.Report, revealed bool) reporterView {
+	if !a.Supervisor() && !r.Identity.ShowsName() {
+		return reporterView{Hidden: true}
+	}
+	v := reporterView{Name: r.Contact.Name, Phone: r.Contact.Phone, HasAny: r.Contact.Name != "" || r.Contact.Phone != ""}
+	if revealed && a.Supervisor() {
+		v.Revealed = true
+		return v
+	}
+	v.Masked = true
+	v.Name, v.Phone = maskName(v.Name), maskPhone(v.Phone)
+	return v
+}
+
+func photoURL(number string, i int) string {
+	return fmt.Sprintf("/console/reports/%s/photos/%d", number, i)
+}
