@@ -137,13 +137,17 @@ func TestLoginLockout(t *testing.T) {
 		want  int
 	}{
 		{
-			name:  "per account, from changing addresses",
-			fail:  func(i int) (string, map[string]string) { return "a@sidoarjo.go.id", map[string]string{"RemoteAddr": "198.51.100." + itoa(i+1) + ":1"} },
+			name: "per account, from changing addresses",
+			fail: func(i int) (string, map[string]string) {
+				return "a@sidoarjo.go.id", map[string]string{"RemoteAddr": "198.51.100." + itoa(i+1) + ":1"}
+			},
 			check: map[string]string{"RemoteAddr": "198.51.100.200:1"}, email: "a@sidoarjo.go.id", want: http.StatusTooManyRequests,
 		},
 		{
-			name:  "per address, guessing many accounts",
-			fail:  func(i int) (string, map[string]string) { return "x" + itoa(i) + "@sidoarjo.go.id", map[string]string{"RemoteAddr": untrusted} },
+			name: "per address, guessing many accounts",
+			fail: func(i int) (string, map[string]string) {
+				return "x" + itoa(i) + "@sidoarjo.go.id", map[string]string{"RemoteAddr": untrusted}
+			},
 			check: map[string]string{"RemoteAddr": untrusted}, email: "a@sidoarjo.go.id", want: http.StatusTooManyRequests,
 		},
 		{
@@ -190,7 +194,9 @@ func TestLoginLockout(t *testing.T) {
 			fail := tc.fail
 			if fail == nil {
 				n = 4
-				fail = func(int) (string, map[string]string) { return "a@sidoarjo.go.id", map[string]string{"RemoteAddr": untrusted} }
+				fail = func(int) (string, map[string]string) {
+					return "a@sidoarjo.go.id", map[string]string{"RemoteAddr": untrusted}
+				}
 			}
 			for i := range n {
 				email, hdr := fail(i)

@@ -46,9 +46,9 @@ type statusCount struct {
 
 type inboxRow struct {
 	Number, Title, Category, Kecamatan, Agency, Channel string
-	Status                                             api.Status
-	Created                                            time.Time
-	SLA                                                slaState
+	Status                                              api.Status
+	Created                                             time.Time
+	SLA                                                 slaState
 }
 
 func (c *Console) inbox(ec echo.Context) error {

@@ -20,7 +20,7 @@ var webFS embed.FS
 type views struct{ pages map[string]*template.Template }
 
 var funcs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
+	"add":  func(a, b int) int { return a + b },
 	"join": strings.Join,
 }
 

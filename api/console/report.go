@@ -82,7 +82,7 @@ func (c *Console) renderReport(ec echo.Context, r *api.Report, revealed bool) er
 		R: shown, Category: c.categoryName(r.Category, l), Created: r.CreatedAt.In(c.cfg.Location),
 		SLA: c.sla(r, c.cfg.Now()), Canned: c.cfg.CannedReplies, Agencies: c.catalog.Agencies,
 		CanWrite: a.CanWrite(), CanReveal: a.Supervisor() && !revealed,
-		CanAsk:   a.CanWrite() && r.Channel != "",
+		CanAsk: a.CanWrite() && r.Channel != "",
 	}
 	for _, st := range api.Statuses {
 		if st != r.Status {
