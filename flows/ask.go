@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // options are a choice step's answers, from the step or the catalogue.
@@ -199,6 +200,10 @@ func (t *turn) display(st *Step) string {
 		}
 	case StepPhotos:
 		return fmt.Sprint(len(t.photoRefs()))
+	case StepDate:
+		if d, err := time.Parse("2006-01-02", v); err == nil {
+			return d.Format("02/01/2006")
+		}
 	case StepText:
 		if r := []rune(v); len(r) > 200 {
 			return string(r[:200]) + "…"

@@ -143,6 +143,7 @@ func (t *turn) prepare() {
 	stale := t.s.Flow != "" && t.s.Updated > 0 && t.in.Now.Sub(time.Unix(t.s.Updated, 0)) > t.e.cfg.DraftTTL
 	if stale {
 		t.clearFlow()
+		t.say(t.msg("draft_expired", nil))
 	}
 	if t.s.Schema != 0 && t.s.Schema != SessionSchema || t.s.Flow != "" && !t.known(t.s.Flow, t.s.Step) {
 		t.clearFlow()

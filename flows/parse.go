@@ -151,6 +151,8 @@ func ParseDate(s string, now time.Time) (time.Time, error) {
 		return today, nil
 	case "kemarin", "yesterday", "wingi":
 		return today.AddDate(0, 0, -1), nil
+	case "besok", "tomorrow", "lusa", "sesuk", "besok lusa":
+		return time.Time{}, ErrDateFuture
 	case "kemarin lusa", "lusa kemarin":
 		return today.AddDate(0, 0, -2), nil
 	}

@@ -15,7 +15,7 @@ var requiredMessages = []string{
 	"summary_header", "summary_actions", "edit_which", "status_ask", "status_bad_number",
 	"menu_report", "menu_my_reports", "menu_status", "menu_help", "menu_language",
 	"choice_continue", "choice_restart", "choice_send", "choice_edit", "choice_cancel",
-	"choice_skip", "choice_done", "empty_value",
+	"choice_skip", "choice_done", "empty_value", "draft_expired",
 }
 
 var stepTypes = map[string]bool{StepChoice: true, StepText: true, StepDate: true, StepLocation: true,

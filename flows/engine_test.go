@@ -1,0 +1,109 @@
+package flows
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func newTestEngine(t *testing.T) *Engine {
+	t.Helper()
+	set, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewEngine(set, Config{})
+}
+
+var t0 = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+
+// walk feeds texts and returns the last result.
+func walk(e *Engine, s Session, texts ...string) Result {
+	var r Result
+	for i, txt := range texts {
+		r = e.Step(s, Input{Text: txt, Now: t0.Add(time.Duration(i) * time.Second), Tracking: "SDA-AAAAAA"})
+		s = r.Session
+	}
+	return r
+}
+
+func TestSessionStaysSmall(t *testing.T) {
+	e := newTestEngine(t)
+	r := walk(e, Session{}, "lapor", "1", "Jalan berlubang di Jl. Raya Candi",
+		"Ada lubang besar di tengah jalan depan SDN Candi 1, sudah dua minggu.", "kemarin",
+		"Jl. Raya Candi 5", "candi", "lewati", "anonim", "Siti Aminah", "081234567890")
+	if r.Session.Step != "summary" {
+		t.Fatalf("at step %q, want summary", r.Session.Step)
+	}
+	data, _ := json.Marshal(r.Session)
+	// A full draft of a typical report: a few hundred bytes, not kilobytes.
+	if len(data) > 600 {
+		t.Errorf("session is %d bytes: %s", len(data), data)
+	}
+	t.Logf("full draft session: %d bytes", len(data))
+}
+
+func TestRestartsSessionsThatNoLongerFit(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		name string
+		s    Session
+	}{
+		{"step removed by a deploy", Session{Schema: SessionSchema, Flow: "complaint", Step: "gone", Updated: t0.Unix()}},
+		{"flow removed by a deploy", Session{Schema: SessionSchema, Flow: "gone", Step: "x", Updated: t0.Unix()}},
+		{"older schema", Session{Schema: SessionSchema + 1, Flow: "complaint", Step: "title", Updated: t0.Unix()}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.Step(tt.s, Input{Text: "halo", Now: t0})
+			if r.Session.Flow != "" || r.Session.Schema != SessionSchema {
+				t.Errorf("session not restarted: %+v", r.Session)
+			}
+			if len(r.Replies) == 0 || !strings.Contains(r.Replies[0].Text, "diperbarui") {
+				t.Errorf("no polite restart message: %+v", r.Replies)
+			}
+		})
+	}
+}
+
+func TestPressingAnOldButtonChangesNothing(t *testing.T) {
+	e := newTestEngine(t)
+	r := walk(e, Session{}, "lapor", "1") // now at title
+	before := r.Session
+	res := e.Step(before, Input{Choice: "complaint/category|sampah", Now: t0.Add(time.Minute)})
+	if res.Accepted || len(res.Replies) != 0 || res.Session.Fields["category"] != "jalan" {
+		t.Errorf("old button changed the conversation: accepted=%v replies=%d category=%q",
+			res.Accepted, len(res.Replies), res.Session.Fields["category"])
+	}
+	res = e.Step(before, Input{Choice: "complaint/title|x", Now: t0.Add(time.Minute)})
+	if !res.Accepted || res.Session.Step != "title" {
+		t.Errorf("a press on the current text question should re-ask it, got %+v", res)
+	}
+}
+
+func TestLanguageFollowsHintAndSwitch(t *testing.T) {
+	e := newTestEngine(t)
+	r := e.Step(Session{}, Input{Text: "hello", LangHint: LangEN, Now: t0})
+	if r.Session.Lang != LangEN || !strings.Contains(r.Replies[0].Text, "Welcome") {
+		t.Fatalf("English hint not followed: %+v", r.Replies)
+	}
+	r = e.Step(r.Session, Input{Text: "bahasa id", Now: t0})
+	if r.Session.Lang != LangID || !strings.Contains(r.Replies[0].Text, "Bahasa Indonesia") {
+		t.Fatalf("switch to Indonesian failed: %+v", r.Replies)
+	}
+}
+
+func TestTextIsStoredByteExact(t *testing.T) {
+	e := newTestEngine(t)
+	weird := "Jalan\r\nrusak 👨‍👩‍👧 \u202eRTL\u202c *bold* _x_ `code` \x00 end" + strings.Repeat("é", 20)
+	r := walk(e, Session{}, "lapor", "1", "Judul yang cukup", weird)
+	if got := r.Session.Fields["description"]; got != weird {
+		t.Errorf("description changed:\n got %q\nwant %q", got, weird)
+	}
+	long := strings.Repeat("lubang ", 1500) // 10,500 characters
+	r = walk(e, Session{}, "lapor", "1", "Judul yang cukup", long)
+	if r.Session.Fields["description"] != long {
+		t.Error("a 10,500-character description was not accepted byte-exact")
+	}
+}
