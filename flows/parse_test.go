@@ -19,11 +19,11 @@ func TestNormalizePhone(t *testing.T) {
 		{"6281234567890", "+6281234567890", true},
 		{"(0812) 3456.789", "+628123456789", true},
 		{"0812345678", "+62812345678", true},
-		{"08123456", "", false},          // too short
-		{"0812345678901234", "", false},  // too long
-		{"021-555-1234", "", false},      // a landline, not mobile
-		{"+1 415 555 0100", "", false},   // not Indonesian
-		{"0812abc4567", "", false},       // letters
+		{"08123456", "", false},         // too short
+		{"0812345678901234", "", false}, // too long
+		{"021-555-1234", "", false},     // a landline, not mobile
+		{"+1 415 555 0100", "", false},  // not Indonesian
+		{"0812abc4567", "", false},      // letters
 		{"", "", false},
 		{"+62+812345678", "", false}, // a plus in the middle
 	}
