@@ -23,6 +23,8 @@ type Server struct {
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
+	// durable servers keep an append-only file in dir across restarts.
+	durable bool
 }
 
 // StartServer starts a private redis-server on a free port and returns its
@@ -37,10 +39,23 @@ func StartServer(t testing.TB) (addr string, stop func()) {
 // NewServer is StartServer returning the Server, which can also Restart.
 func NewServer(t testing.TB) *Server {
 	t.Helper()
+	return newServer(t, false)
+}
+
+// NewDurableServer is NewServer with an append-only file fsynced on every
+// write, as production runs it (there everysec): a killed and restarted server
+// comes back with its data, so a test can check that work resumes.
+func NewDurableServer(t testing.TB) *Server {
+	t.Helper()
+	return newServer(t, true)
+}
+
+func newServer(t testing.TB, durable bool) *Server {
+	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatalf("redistest: redis-server binary not found (apt-get install redis-server): %v", err)
 	}
-	s := &Server{t: t, port: freePort(t), dir: t.TempDir()}
+	s := &Server{t: t, port: freePort(t), dir: t.TempDir(), durable: durable}
 	if err := s.start(); err != nil {
 		t.Fatalf("redistest: %v", err)
 	}
@@ -65,7 +80,7 @@ func (s *Server) Stop() {
 }
 
 // Restart starts the server again on the same port (stopping it first if it
-// runs). Its data is gone: the server keeps nothing on disk.
+// runs). Its data is gone unless it is a durable server.
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.Stop()
@@ -77,11 +92,16 @@ func (s *Server) Restart() {
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	appendonly := "no"
+	if s.durable {
+		appendonly = "yes"
+	}
 	cmd := exec.Command("redis-server",
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--save", "",
-		"--appendonly", "no",
+		"--appendonly", appendonly,
+		"--appendfsync", "always",
 		"--dir", s.dir,
 		"--logfile", "",
 	)
