@@ -73,6 +73,7 @@ type Server struct {
 	failures  []*injected
 	files     map[string]fileEntry // file_id -> file
 	messages  map[string]message   // chat_id/message_id -> message
+	order     map[string][]int     // chat_id -> message ids, in order
 	nextMsgID int
 	updates   []json.RawMessage // queued, ordered by update_id
 	updateIDs []int64
@@ -92,6 +93,7 @@ func New(t testing.TB) *Server {
 		Token:     Token,
 		files:     map[string]fileEntry{},
 		messages:  map[string]message{},
+		order:     map[string][]int{},
 		nextMsgID: 100,
 		notify:    make(chan struct{}),
 		callSig:   make(chan struct{}),
@@ -147,6 +149,44 @@ func (s *Server) Texts(chatID string) []string {
 	var out []string
 	for _, c := range s.CallsOf("sendMessage", chatID) {
 		out = append(out, c.Form["text"])
+	}
+	return out
+}
+
+// Message is a message the bot sent, as it stands now (after edits).
+type Message struct {
+	ID     int
+	Text   string
+	Markup string // reply_markup JSON, "" when none
+}
+
+// Button is an inline keyboard button.
+type Button struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data"`
+}
+
+// Buttons returns the inline keyboard buttons of m, row by row flattened.
+func (m Message) Buttons() []Button {
+	var k struct {
+		InlineKeyboard [][]Button `json:"inline_keyboard"`
+	}
+	_ = json.Unmarshal([]byte(m.Markup), &k)
+	var out []Button
+	for _, row := range k.InlineKeyboard {
+		out = append(out, row...)
+	}
+	return out
+}
+
+// Messages returns the messages sent to a chat, oldest first.
+func (s *Server) Messages(chatID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, id := range s.order[chatID] {
+		m := s.messages[chatID+"/"+strconv.Itoa(id)]
+		out = append(out, Message{ID: id, Text: m.text, Markup: m.markup})
 	}
 	return out
 }
@@ -338,6 +378,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, form map[string]string) {
 	s.nextMsgID++
 	id := s.nextMsgID
 	s.messages[form["chat_id"]+"/"+strconv.Itoa(id)] = message{text: text, markup: form["reply_markup"]}
+	s.order[form["chat_id"]] = append(s.order[form["chat_id"]], id)
 	s.mu.Unlock()
 	writeOK(w, tgmodels.Message{ID: id, Date: int(time.Now().Unix()), Chat: tgmodels.Chat{ID: chatID, Type: tgmodels.ChatTypePrivate}, Text: text})
 }
