@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -190,3 +191,5 @@ func TestStreamIDOrder(t *testing.T) {
 		t.Error("streamNextID accepted a bad id")
 	}
 }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

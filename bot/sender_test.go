@@ -1,0 +1,421 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// fakeSender is a Sender made of a func; it records every call.
+type fakeSender struct {
+	SendFunc func(ctx context.Context, msg Outbound) error
+
+	mu    sync.Mutex
+	calls []sentCall
+}
+
+type sentCall struct {
+	msg Outbound
+	at  time.Time
+	err error
+}
+
+var _ Sender = (*fakeSender)(nil)
+
+func (f *fakeSender) Send(ctx context.Context, msg Outbound) error {
+	var err error
+	if f.SendFunc != nil {
+		err = f.SendFunc(ctx, msg)
+	}
+	f.mu.Lock()
+	f.calls = append(f.calls, sentCall{msg: msg, at: time.Now(), err: err})
+	f.mu.Unlock()
+	return err
+}
+
+// delivered returns the successful sends, in order.
+func (f *fakeSender) delivered() []sentCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []sentCall
+	for _, c := range f.calls {
+		if c.err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (f *fakeSender) attempts(chatID string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c.msg.ChatID == chatID {
+			n++
+		}
+	}
+	return n
+}
+
+// testSenderConfig is quick: short blocks, short leases, tiny backoff, no limits.
+func testSenderConfig() SenderConfig {
+	return SenderConfig{
+		Limits: map[string]Limit{}, Block: 200 * time.Millisecond, LeaseTTL: 3 * time.Second,
+		SendTimeout: time.Second, BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
+	}
+}
+
+// startSender runs a ReplySender until the returned stop is called (or the
+// test ends).
+func startSender(t *testing.T, rdb redis.UniversalClient, keys Keys, f Sender, cfg SenderConfig) (*ReplySender, func()) {
+	t.Helper()
+	s := NewReplySender(rdb, keys, map[string]Sender{ChannelTelegram: f}, cfg, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return s, stop
+}
+
+func queue(t *testing.T, rdb redis.UniversalClient, keys Keys, chatID, text string) string {
+	t.Helper()
+	v, err := EncodeOutbound(Outbound{Channel: ChannelTelegram, ChatID: chatID, Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := rdb.XAdd(context.Background(), &redis.XAddArgs{
+		Stream: keys.Outbound(keys.Shard(ChannelTelegram, chatID)), Values: []any{FieldOutbound, v},
+	}).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// pendingTotal counts unacknowledged entries over all outbound streams.
+func pendingTotal(t *testing.T, rdb redis.UniversalClient, keys Keys) int64 {
+	t.Helper()
+	var n int64
+	for s := 0; s < keys.Shards; s++ {
+		p, err := rdb.XPending(context.Background(), keys.Outbound(s), GroupSenders).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += p.Count
+	}
+	return n
+}
+
+// settled reports that every outbound entry was read and acknowledged.
+func settled(t *testing.T, rdb redis.UniversalClient, keys Keys) bool {
+	t.Helper()
+	ctx := context.Background()
+	for s := 0; s < keys.Shards; s++ {
+		info, err := rdb.XInfoStream(ctx, keys.Outbound(s)).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs, err := rdb.XInfoGroups(ctx, keys.Outbound(s)).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range gs {
+			if g.Name == GroupSenders && (g.Pending > 0 || (info.LastGeneratedID != "0-0" && g.LastDeliveredID != info.LastGeneratedID)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameShardChats returns n chat ids of one shard.
+func sameShardChats(keys Keys, n int) []string {
+	var out []string
+	want := -1
+	for i := 0; len(out) < n; i++ {
+		id := strconv.Itoa(1000 + i)
+		s := keys.Shard(ChannelTelegram, id)
+		if want == -1 {
+			want = s
+		}
+		if s == want {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func TestSenderKeepsPerChatOrderAcrossReplicasAndFailures(t *testing.T) {
+	rdb, keys := testKeys(t, 4)
+	const chats, perChat = 20, 10
+	var mu sync.Mutex
+	calls := 0
+	f := &fakeSender{SendFunc: func(ctx context.Context, msg Outbound) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if calls%7 == 0 { // transient failures now and then
+			return errors.New("connection reset")
+		}
+		return nil
+	}}
+	for i := 0; i < perChat; i++ {
+		for c := 0; c < chats; c++ {
+			queue(t, rdb, keys, "c"+strconv.Itoa(c), strconv.Itoa(i))
+		}
+	}
+	_, stopA := startSender(t, rdb, keys, f, testSenderConfig())
+	s2, _ := startSender(t, rdb, keys, f, testSenderConfig())
+	waitFor(t, "a third of the replies", func() bool { return len(f.delivered()) >= chats*perChat/3 })
+	stopA() // replica A shuts down mid-way; B takes its shards over
+	waitFor(t, "all replies", func() bool { return len(f.delivered()) >= chats*perChat })
+	time.Sleep(300 * time.Millisecond) // a duplicate would show up now
+
+	got := map[string][]string{}
+	for _, c := range f.delivered() {
+		got[c.msg.ChatID] = append(got[c.msg.ChatID], c.msg.Text)
+	}
+	for c := 0; c < chats; c++ {
+		id := "c" + strconv.Itoa(c)
+		var want []string
+		for i := 0; i < perChat; i++ {
+			want = append(want, strconv.Itoa(i))
+		}
+		if fmt.Sprint(got[id]) != fmt.Sprint(want) {
+			t.Errorf("chat %s got %v, want %v", id, got[id], want)
+		}
+	}
+	waitFor(t, "all entries read and acked", func() bool { return settled(t, rdb, keys) })
+	if st := s2.Stats(); st.Retried == 0 {
+		t.Errorf("no retries counted: %+v", st)
+	}
+}
+
+func TestSender429DefersOnlyThatChat(t *testing.T) {
+	rdb, keys := testKeys(t, 4)
+	ids := sameShardChats(keys, 2)
+	a, b := ids[0], ids[1]
+	const retryAfter = time.Second
+	var mu sync.Mutex
+	var limitedAt time.Time
+	f := &fakeSender{SendFunc: func(ctx context.Context, msg Outbound) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if msg.ChatID == a && limitedAt.IsZero() {
+			limitedAt = time.Now()
+			return fmt.Errorf("telegram: %w", &SendError{Err: errors.New("429 Too Many Requests"), RetryAfter: retryAfter})
+		}
+		return nil
+	}}
+	queue(t, rdb, keys, a, "a1")
+	queue(t, rdb, keys, a, "a2")
+	for i := 1; i <= 5; i++ {
+		queue(t, rdb, keys, b, "b"+strconv.Itoa(i))
+	}
+	s, _ := startSender(t, rdb, keys, f, testSenderConfig())
+	waitFor(t, "all replies", func() bool { return len(f.delivered()) == 7 })
+
+	var order []string
+	var a1At time.Time
+	for _, c := range f.delivered() {
+		order = append(order, c.msg.Text)
+		if c.msg.Text == "a1" {
+			a1At = c.at
+		}
+	}
+	if order[5] != "a1" || order[6] != "a2" {
+		t.Fatalf("order %v: chat B must not wait behind chat A's 429, and a1 precedes a2", order)
+	}
+	if a1At.Sub(limitedAt) < retryAfter {
+		t.Fatalf("a1 resent %s after the 429, before retry_after %s", a1At.Sub(limitedAt), retryAfter)
+	}
+	if n := f.attempts(a); n != 3 {
+		t.Fatalf("chat A: %d send attempts, want 3 (429, a1, a2)", n)
+	}
+	if st := s.Stats(); st.RateLimited != 1 || st.Sent != 7 {
+		t.Fatalf("stats %+v", st)
+	}
+	waitFor(t, "all entries read and acked", func() bool { return settled(t, rdb, keys) })
+}
+
+func TestSenderFailureOutcomes(t *testing.T) {
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		name string
+		// fail returns the error of the n-th attempt (1-based) of the first message.
+		fail            func(n int) error
+		wantAttempts    int  // attempts of the first message
+		wantSecondSent  bool // the chat's second message delivered
+		wantDead        int
+		wantUnreachable bool
+	}{
+		{"403 blocked: no retry, chat marked, later reply not sent",
+			func(int) error { return &SendError{Err: boom, Unreachable: true} }, 1, false, 0, true},
+		{"permanent: dead-lettered, next reply goes",
+			func(int) error { return &SendError{Err: boom, Permanent: true} }, 1, true, 1, false},
+		{"transient twice: sent on the third attempt",
+			func(n int) error {
+				if n <= 2 {
+					return boom
+				}
+				return nil
+			}, 3, true, 0, false},
+		{"transient forever: dead after MaxAttempts",
+			func(int) error { return fmt.Errorf("wrapped: %w", boom) }, 4, true, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rdb, keys := testKeys(t, 2)
+			ctx := context.Background()
+			var mu sync.Mutex
+			n := 0
+			f := &fakeSender{SendFunc: func(ctx context.Context, msg Outbound) error {
+				if msg.Text != "first" {
+					return nil
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				n++
+				return tc.fail(n)
+			}}
+			queue(t, rdb, keys, "9", "first")
+			queue(t, rdb, keys, "9", "second")
+			cfg := testSenderConfig()
+			cfg.MaxAttempts = 4
+			s, stop := startSender(t, rdb, keys, f, cfg)
+			waitFor(t, "all entries read and acked", func() bool { return settled(t, rdb, keys) })
+			stop()
+
+			if got := f.attempts("9") - len(f.delivered()) + countText(f.delivered(), "first"); got != tc.wantAttempts {
+				t.Errorf("attempts of the first reply = %d, want %d", got, tc.wantAttempts)
+			}
+			if got := countText(f.delivered(), "second") == 1; got != tc.wantSecondSent {
+				t.Errorf("second reply delivered = %v, want %v", got, tc.wantSecondSent)
+			}
+			dead, err := rdb.LRange(ctx, keys.DeadOutbound(), 0, -1).Result()
+			if err != nil || len(dead) != tc.wantDead {
+				t.Fatalf("dead list %v, %v; want %d", dead, err, tc.wantDead)
+			}
+			if tc.wantDead > 0 {
+				var dr DeadReply
+				if err := jsonUnmarshal(dead[0], &dr); err != nil || dr.Message.Text != "first" || dr.Error == "" || dr.ID == "" {
+					t.Errorf("dead reply %+v, %v", dr, err)
+				}
+			}
+			marked, _ := rdb.Exists(ctx, keys.Unreachable(ChannelTelegram, "9")).Result()
+			if (marked == 1) != tc.wantUnreachable {
+				t.Errorf("unreachable mark = %d, want %v", marked, tc.wantUnreachable)
+			}
+			st := s.Stats()
+			if tc.wantUnreachable && (st.Unreachable != 1 || st.Dropped != 1) {
+				t.Errorf("stats %+v: want 1 unreachable chat, 1 dropped reply", st)
+			}
+			if st.DeadLettered != int64(tc.wantDead) {
+				t.Errorf("stats %+v: want %d dead-lettered", st, tc.wantDead)
+			}
+		})
+	}
+}
+
+func countText(calls []sentCall, text string) int {
+	n := 0
+	for _, c := range calls {
+		if c.msg.Text == text {
+			n++
+		}
+	}
+	return n
+}
+
+func TestSenderReclaimsFromKilledSender(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		sentMark bool // the killed sender had sent (marked) but not acked
+		wantSent int
+	}{
+		{"killed after send, before ack: not sent again", true, 0},
+		{"killed before send: sent once", false, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rdb, keys := testKeys(t, 1)
+			ctx := context.Background()
+			id := queue(t, rdb, keys, "5", "hello")
+			// Consumer X reads the entry and dies holding it.
+			if err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: GroupSenders, Consumer: "X",
+				Streams: []string{keys.Outbound(0), ">"}, Count: 10, Block: -1}).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if tc.sentMark {
+				rdb.Set(ctx, keys.Sent(0, id), "1", time.Hour)
+			}
+			f := &fakeSender{}
+			s, stop := startSender(t, rdb, keys, f, testSenderConfig())
+			waitFor(t, "all entries read and acked", func() bool { return settled(t, rdb, keys) })
+			stop()
+			if got := len(f.delivered()); got != tc.wantSent {
+				t.Fatalf("sent %d times, want %d", got, tc.wantSent)
+			}
+			st := s.Stats()
+			if st.Reclaimed != 1 || (tc.sentMark && st.Duplicates != 1) {
+				t.Fatalf("stats %+v", st)
+			}
+			if ttl := rdb.TTL(ctx, keys.Sent(0, id)).Val(); ttl <= 0 {
+				t.Fatalf("sent marker TTL %s", ttl)
+			}
+		})
+	}
+}
+
+func TestSenderGlobalRateAcrossReplicas(t *testing.T) {
+	rdb, keys := testKeys(t, 8)
+	lim := Limit{PerChatPerSecond: 1, PerChatBurst: 3, GlobalPerSecond: 30, GlobalBurst: 5}
+	const chats, perChat = 100, 3
+	f := &fakeSender{}
+	for c := 0; c < chats; c++ {
+		for i := 0; i < perChat; i++ {
+			queue(t, rdb, keys, "r"+strconv.Itoa(c), strconv.Itoa(i))
+		}
+	}
+	cfg := testSenderConfig()
+	cfg.Limits = map[string]Limit{ChannelTelegram: lim}
+	s1, _ := startSender(t, rdb, keys, f, cfg)
+	s2, _ := startSender(t, rdb, keys, f, cfg)
+	waitFor(t, "all replies", func() bool { return len(f.delivered()) >= chats*perChat })
+
+	calls := f.delivered()
+	if len(calls) != chats*perChat {
+		t.Fatalf("%d sends, want %d", len(calls), chats*perChat)
+	}
+	var at []time.Time
+	for _, c := range calls {
+		at = append(at, c.at)
+	}
+	sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
+	bound := int(lim.GlobalPerSecond) + lim.GlobalBurst
+	worst := 0
+	for i := range at {
+		j := sort.Search(len(at), func(j int) bool { return !at[j].Before(at[i].Add(time.Second)) })
+		worst = max(worst, j-i)
+	}
+	if worst > bound {
+		t.Fatalf("%d sends in one 1s window, limit %d", worst, bound)
+	}
+	t.Logf("busiest 1s window: %d sends (limit %d); throttled %d+%d times",
+		worst, bound, s1.Stats().Throttled, s2.Stats().Throttled)
+}
