@@ -1,7 +1,11 @@
 package console
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -267,3 +271,19 @@ func (h *harness) hasAudit(action, target string) bool {
 	}
 	return false
 }
+
+// testPNG is a w×h PNG (a green-grey gradient, so photos look like photos in
+// screenshots).
+func testPNG(w, h int) string {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{R: uint8(90 + 80*x/w), G: uint8(120 + 90*y/h), B: uint8(110 + 40*(x+y)/(w+h)), A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img)
+	return buf.String()
+}
+
+var pngBytes = testPNG(8, 8)
