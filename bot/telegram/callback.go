@@ -32,7 +32,7 @@ func (a *Adapter) afterCallback(ctx context.Context, log *slog.Logger, c convers
 	var err error
 	if out.AnswerLabel != "" && cb.text != "" && utf16Len(edited) <= maxMessageLen {
 		_, err = a.api.EditMessageText(ctx, &tg.EditMessageTextParams{
-			ChatID: cb.chatID, MessageID: cb.messageID, Text: edited, ReplyMarkup: noKeyboard,
+			ChatID: cb.chatID, MessageID: cb.messageID, Text: edited, Entities: cb.entities, ReplyMarkup: noKeyboard,
 		})
 	} else {
 		_, err = a.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{

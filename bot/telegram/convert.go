@@ -40,6 +40,7 @@ type callbackInfo struct {
 	chatID    int64
 	messageID int    // 0 when the message is inaccessible (too old)
 	text      string // the question's text, to append the answer to
+	entities  []tgmodels.MessageEntity
 }
 
 // unsupportedKind names content the bot cannot use, in order of precedence
@@ -147,6 +148,7 @@ func convertCallback(c *conversion, q *tgmodels.CallbackQuery) {
 		info.chatID = q.Message.Message.Chat.ID
 		info.messageID = q.Message.Message.ID
 		info.text = q.Message.Message.Text
+		info.entities = q.Message.Message.Entities
 		chatType = q.Message.Message.Chat.Type
 	case q.Message.InaccessibleMessage != nil && q.Message.InaccessibleMessage.Chat.ID != 0:
 		info.chatID = q.Message.InaccessibleMessage.Chat.ID

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -85,7 +86,7 @@ func TestConvertTestdata(t *testing.T) {
 			if c.photoFileID != tt.photo {
 				t.Errorf("photo file = %q, want %q", c.photoFileID, tt.photo)
 			}
-			if (c.callback == nil) != (tt.callback == nil) || c.callback != nil && *c.callback != *tt.callback {
+			if !reflect.DeepEqual(c.callback, tt.callback) {
 				t.Errorf("callback = %+v, want %+v", c.callback, tt.callback)
 			}
 		})

@@ -61,7 +61,16 @@ func newWorld(t *testing.T, polling bool) *world {
 	if !polling {
 		cfg.PublicURL = "https://aduan.example.go.id"
 	}
-	log := slog.New(slog.NewJSONHandler(&bytes.Buffer{}, nil))
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	t.Cleanup(func() {
+		// no citizen text, chat id, file link or token in the logs
+		for _, secret := range []string{"Jalan berlubang", "Lubang besar", "lapor", "501234567", fake.Token, "/file/bot"} {
+			if strings.Contains(logs.String(), secret) {
+				t.Errorf("the logs contain %q", secret)
+			}
+		}
+	})
 	a, err := telegram.New(context.Background(), cfg, disp, store, set, log)
 	if err != nil {
 		t.Fatal(err)
@@ -315,4 +324,21 @@ func (c *citizen) message(id int) telegramtest.Message {
 		}
 	}
 	return telegramtest.Message{}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -18,7 +18,17 @@ import (
 // process handles one update: convert it, fetch its photo, hand it to the
 // handler, then answer a pressed button. It returns an error only when the
 // update was not committed and must come again (webhook 503, polling retry).
-func (a *Adapter) process(ctx context.Context, u *tgmodels.Update) error {
+func (a *Adapter) process(ctx context.Context, u *tgmodels.Update) (err error) {
+	defer func() {
+		// A panic is a bug that a redelivery would hit again: log it and
+		// acknowledge the update rather than block polling or have Telegram
+		// retry it for a day.
+		if r := recover(); r != nil {
+			a.stats.panics.Add(1)
+			a.log.Error("telegram update processing panicked", "update", u.ID, "panic", fmt.Sprintf("%T", r))
+			err = nil
+		}
+	}()
 	c := convert(u, time.Now())
 	log := a.log.With("update", u.ID)
 	if c.in.ChatID != "" {

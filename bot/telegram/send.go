@@ -45,7 +45,8 @@ func (a *Adapter) Send(ctx context.Context, msg bot.Outbound) error {
 
 	parts := splitText(msg.Text, maxMessageLen)
 	for i, part := range parts {
-		p := &tg.SendMessageParams{ChatID: chatID, Text: part}
+		text, entities := boldEntities(part)
+		p := &tg.SendMessageParams{ChatID: chatID, Text: text, Entities: entities}
 		if i == len(parts)-1 {
 			switch {
 			case inline != nil:
@@ -62,8 +63,8 @@ func (a *Adapter) Send(ctx context.Context, msg bot.Outbound) error {
 	}
 	if inline != nil && request != nil {
 		// One message holds one keyboard: the request button follows.
-		hint := a.text(msg.Lang, askHintKey(msg.Ask), nil)
-		return a.sendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: hint, ReplyMarkup: request})
+		hint, entities := boldEntities(a.text(msg.Lang, askHintKey(msg.Ask), nil))
+		return a.sendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: hint, Entities: entities, ReplyMarkup: request})
 	}
 	return nil
 }

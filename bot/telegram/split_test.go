@@ -82,3 +82,34 @@ func TestSplitKeepsFlagsWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestBoldEntities(t *testing.T) {
+	tests := []struct {
+		in, text string
+		ents     [][2]int // offset, length (UTF-16)
+	}{
+		{in: "no markers", text: "no markers"},
+		{in: "ketik *kembali* atau *batal*.", text: "ketik kembali atau batal.", ents: [][2]int{{6, 7}, {19, 5}}},
+		{in: "Nomor laporan: *SDA-7KQ2MX*\nSimpan", text: "Nomor laporan: SDA-7KQ2MX\nSimpan", ents: [][2]int{{15, 10}}},
+		{in: "🛵 *hari ini*", text: "🛵 hari ini", ents: [][2]int{{3, 8}}},
+		{in: "2*3*4 = 24", text: "2*3*4 = 24"},
+		{in: "* not bold *", text: "* not bold *"},
+		{in: "*open\nclose*", text: "*open\nclose*"},
+		{in: "**", text: "**"},
+		{in: "a * b", text: "a * b"},
+		{in: "*", text: "*"},
+		{in: "(*ya*)", text: "(ya)", ents: [][2]int{{1, 2}}},
+	}
+	for _, tt := range tests {
+		text, ents := boldEntities(tt.in)
+		if text != tt.text || len(ents) != len(tt.ents) {
+			t.Errorf("boldEntities(%q) = %q %+v, want %q %v", tt.in, text, ents, tt.text, tt.ents)
+			continue
+		}
+		for i, e := range ents {
+			if e.Type != "bold" || e.Offset != tt.ents[i][0] || e.Length != tt.ents[i][1] {
+				t.Errorf("boldEntities(%q) entity %d = %+v, want %v", tt.in, i, e, tt.ents[i])
+			}
+		}
+	}
+}

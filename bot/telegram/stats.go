@@ -14,11 +14,13 @@ type Stats struct {
 	TooLarge     int64 // webhook bodies over the limit
 	Failed       int64 // handler or download errors (the update comes again)
 	MediaRefused int64 // photos refused by size or type (citizen re-asked)
+	Panics       int64 // updates whose processing panicked (acknowledged)
 }
 
 type counters struct {
 	handled, duplicates, stale, ignored, malformed atomic.Int64
 	unauthorized, tooLarge, failed, mediaRefused   atomic.Int64
+	panics                                         atomic.Int64
 }
 
 // Stats returns a snapshot of the counters.
@@ -34,5 +36,6 @@ func (a *Adapter) Stats() Stats {
 		TooLarge:     c.tooLarge.Load(),
 		Failed:       c.failed.Load(),
 		MediaRefused: c.mediaRefused.Load(),
+		Panics:       c.panics.Load(),
 	}
 }

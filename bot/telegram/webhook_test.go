@@ -129,3 +129,17 @@ func expect(t *testing.T, what string, got, want int64) {
 		t.Errorf("%s = %d, want %d", what, got, want)
 	}
 }
+
+func TestWebhookHandlerPanicIsAcknowledged(t *testing.T) {
+	env := newEnv(t, "https://aduan.example.go.id", nil)
+	env.h.fn = func(bot.Inbound) (bot.Outcome, error) { panic("bug") }
+	e := echo.New()
+	env.a.Register(e, "")
+	text, _ := os.ReadFile("testdata/text.json")
+	if got := postWebhook(t, e, "s3cret_Token-1", text); got != 200 {
+		t.Errorf("status %d, want 200", got)
+	}
+	if s := env.a.Stats(); s.Panics != 1 {
+		t.Errorf("panics = %d, want 1", s.Panics)
+	}
+}

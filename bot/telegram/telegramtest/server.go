@@ -374,6 +374,10 @@ func (s *Server) sendMessage(w http.ResponseWriter, form map[string]string) {
 		writeError(w, Failure{Code: 400, Description: "Bad Request: " + err.Error()})
 		return
 	}
+	if err := checkEntities(form["entities"], text); err != nil {
+		writeError(w, Failure{Code: 400, Description: "Bad Request: " + err.Error()})
+		return
+	}
 	s.mu.Lock()
 	s.nextMsgID++
 	id := s.nextMsgID
@@ -439,6 +443,25 @@ func checkMarkup(raw string) error {
 			if n := len(b.CallbackData); n == 0 || n > 64 {
 				return fmt.Errorf("BUTTON_DATA_INVALID")
 			}
+		}
+	}
+	return nil
+}
+
+// checkEntities checks that message entities lie inside the text (offsets
+// and lengths in UTF-16 code units, as Telegram counts them).
+func checkEntities(raw, text string) error {
+	if raw == "" {
+		return nil
+	}
+	var ents []tgmodels.MessageEntity
+	if err := json.Unmarshal([]byte(raw), &ents); err != nil {
+		return fmt.Errorf("can't parse entities JSON object")
+	}
+	n := len(utf16.Encode([]rune(text)))
+	for _, e := range ents {
+		if e.Offset < 0 || e.Length <= 0 || e.Offset+e.Length > n {
+			return fmt.Errorf("entity beginning at UTF-16 offset %d is out of the text", e.Offset)
 		}
 	}
 	return nil
