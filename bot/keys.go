@@ -45,9 +45,10 @@ func (k Keys) Session(channel, chatID string) string {
 	return k.tag(k.Shard(channel, chatID)) + "sess:" + channel + ":" + chatID
 }
 
-// Seen marks an inbound message id as processed (48 h).
+// Seen marks an inbound message id of a chat as processed (48 h). The chat is
+// part of the key: ids are unique per chat on WhatsApp, not per channel.
 func (k Keys) Seen(channel, chatID, messageID string) string {
-	return k.tag(k.Shard(channel, chatID)) + "seen:" + channel + ":" + messageID
+	return k.tag(k.Shard(channel, chatID)) + "seen:" + channel + ":" + chatID + ":" + messageID
 }
 
 // Tracking reserves a tracking number. A candidate is drawn so that it hashes

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -16,10 +17,15 @@ import (
 // normalize folds a citizen's answer for matching: lower case, accents and
 // punctuation removed, spaces collapsed. "Kécamatan  Waru!" -> "kecamatan waru".
 func normalize(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	folded, _, err := transform.String(t, s)
-	if err != nil {
-		folded = s
+	folded := s
+	if !isASCII(s) {
+		t := accentFolders.Get().(transform.Transformer)
+		t.Reset()
+		var err error
+		if folded, _, err = transform.String(t, s); err != nil {
+			folded = s
+		}
+		accentFolders.Put(t)
 	}
 	var b strings.Builder
 	space := false
@@ -36,6 +42,21 @@ func normalize(s string) string {
 		}
 	}
 	return strings.Trim(b.String(), ".,-")
+}
+
+// accentFolders remove accents (é -> e). A transformer holds large buffers,
+// so they are pooled: normalize runs several times per message.
+var accentFolders = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // numberWords lets "satu", "dua"... (and English) pick menu items.
