@@ -22,7 +22,6 @@ func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 	return func(ctx context.Context, cmds []redis.Cmder) error { r.n.Add(1); return next(ctx, cmds) }
 }
 
-
 // BenchmarkDispatcher measures inbound messages per second through the whole
 // hot path (load, engine, commit) on the real Redis, and the Redis round trips
 // per message. Each iteration is one message of one of 1,000 citizens walking
