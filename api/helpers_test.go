@@ -1,8 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -93,13 +96,46 @@ type env struct {
 	notes  *fakeNotifier
 	flows  *fakeFlows
 	prefix string
+	logs   *syncBuffer
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newEnv(t testing.TB, opts ...Option) *env {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
 	e := &env{notes: &fakeNotifier{}, flows: &fakeFlows{}, prefix: prefix}
-	e.svc = NewService(rdb, prefix, testCatalog(t), e.notes, e.flows, testTexts(t), nil, opts...)
+	e.logs = &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.svc = NewService(rdb, prefix, testCatalog(t), e.notes, e.flows, testTexts(t), log, opts...)
+	t.Cleanup(func() {
+		// Log scrubbing: the fixtures' name, phone, chat id and texts never
+		// reach the logs.
+		out := e.logs.String()
+		for _, pii := range []string{"Siti", "081234567890", "chat-secret", "Lubang besar", "Jalan berlubang"} {
+			if strings.Contains(out, pii) {
+				t.Errorf("logs contain %q:\n%s", pii, out)
+			}
+		}
+		if testing.Verbose() {
+			t.Log(out)
+		}
+	})
 	return e
 }
 

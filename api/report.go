@@ -100,6 +100,8 @@ type Report struct {
 	// the built-in one); set once forwarded.
 	ServiceRequestID string    `json:"service_request_id,omitempty"`
 	ForwardedAt      time.Time `json:"forwarded_at,omitzero"`
+	// External is true when ServiceRequestID is an external server's id.
+	External bool `json:"external,omitempty"`
 	// ExternalStatus is the last status seen at an external Open311 server.
 	ExternalStatus string `json:"external_status,omitempty"`
 

@@ -179,7 +179,7 @@ func (s *store) index(ctx context.Context, p redis.Pipeliner, old, r *Report) {
 		}
 		p.ZAdd(ctx, s.k.idxAgency(r.Agency), z)
 	}
-	if r.ServiceRequestID != "" && r.ServiceRequestID != r.Number {
+	if r.External {
 		if r.Status.Open() {
 			p.ZAdd(ctx, s.k.extOpen(), z)
 		} else {
