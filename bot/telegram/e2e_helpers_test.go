@@ -43,8 +43,23 @@ type world struct {
 	photo   []byte
 }
 
+// worldOptions choose how updates come in and replies go out.
+type worldOptions struct {
+	polling bool
+	// sender: deliver replies with the real bot.ReplySender (with limits;
+	// nil limits = unlimited) instead of the test pump.
+	sender bool
+	limits map[string]bot.Limit
+}
+
 func newWorld(t *testing.T, polling bool) *world {
 	t.Helper()
+	return newWorldWith(t, worldOptions{polling: polling})
+}
+
+func newWorldWith(t *testing.T, opt worldOptions) *world {
+	t.Helper()
+	polling := opt.polling
 	rdb, prefix := redistest.Client(t)
 	keys := bot.NewKeys(prefix, 8)
 	set, err := flows.Load("")
@@ -92,7 +107,17 @@ func newWorld(t *testing.T, polling bool) *world {
 		w.webhook = httptest.NewServer(e)
 		t.Cleanup(w.webhook.Close)
 	}
-	w.pump = startPump(ctx, t, &wg, rdb, keys, a)
+	if opt.sender {
+		limits := opt.limits
+		if limits == nil {
+			limits = map[string]bot.Limit{} // a channel missing from the map is not limited
+		}
+		rs := bot.NewReplySender(rdb, keys, map[string]bot.Sender{bot.ChannelTelegram: a},
+			bot.SenderConfig{Limits: limits, Block: 50 * time.Millisecond, BackoffBase: 100 * time.Millisecond}, log)
+		wg.Go(func() { _ = rs.Run(ctx) })
+	} else {
+		w.pump = startPump(ctx, t, &wg, rdb, keys, a)
+	}
 	return w
 }
 
@@ -149,7 +174,34 @@ func (w *world) deliver(chatID int64, raw []byte) {
 			time.Sleep(2 * time.Millisecond)
 		}
 	}
-	w.pump.drainShard(w.t, w.keys.Shard(bot.ChannelTelegram, strconv.FormatInt(chatID, 10)))
+	w.waitSent(w.keys.Shard(bot.ChannelTelegram, strconv.FormatInt(chatID, 10)))
+}
+
+// waitSent waits until the replies now in a shard's stream were sent.
+func (w *world) waitSent(shard int) {
+	w.t.Helper()
+	if w.pump != nil {
+		w.pump.drainShard(w.t, shard)
+		return
+	}
+	ctx := context.Background()
+	xs, err := w.rdb.XRevRangeN(ctx, w.keys.Outbound(shard), "+", "-", 1).Result()
+	if err != nil || len(xs) == 0 {
+		return
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		groups, err := w.rdb.XInfoGroups(ctx, w.keys.Outbound(shard)).Result()
+		if err == nil {
+			for _, g := range groups {
+				if g.Name == bot.GroupSenders && !idLess(g.LastDeliveredID, xs[0].ID) && g.Pending == 0 {
+					return
+				}
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	w.t.Errorf("replies of shard %d not sent", shard)
 }
 
 // pump delivers replies: it reads every shard's outbound stream in order and

@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"context"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -150,13 +151,28 @@ func TestEndToEndConcurrentChatUpdates(t *testing.T) {
 }
 
 // TestEndToEndManyCitizens: 100 citizens file a complaint at once through the
-// webhook. A measurement, logged, not asserted.
+// webhook. A measurement, logged, not asserted. Replies go out through the
+// test pump (no rate limits: the adapter and dispatcher's own speed); with
+// ADUAN_TG_MEASURE_LIMITS=1 also through the real reply sender with
+// Telegram's default limits (about a minute: 30 messages/s overall).
 func TestEndToEndManyCitizens(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measurement")
 	}
-	w := newWorld(t, false)
-	const n = 100
+	modes := []worldOptions{{}}
+	if os.Getenv("ADUAN_TG_MEASURE_LIMITS") == "1" {
+		modes = append(modes, worldOptions{sender: true, limits: bot.DefaultLimits()})
+	}
+	for _, opt := range modes {
+		name := "pump"
+		if opt.sender {
+			name = "reply-sender-default-limits"
+		}
+		t.Run(name, func(t *testing.T) { manyCitizens(t, newWorldWith(t, opt), 100) })
+	}
+}
+
+func manyCitizens(t *testing.T, w *world, n int) {
 	start := time.Now()
 	var wg sync.WaitGroup
 	numbers := make([]string, n)
