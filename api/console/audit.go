@@ -56,8 +56,7 @@ func (a *auditLog) add(ctx context.Context, e AuditEntry) error {
 	minID := strconv.FormatInt(now.Add(-a.retention).UnixMilli(), 10)
 	err := a.rdb.XAdd(ctx, &redis.XAddArgs{
 		Stream: a.key,
-		MinID:  minID,
-		Approx: true,
+		MinID:  minID, // exact: the log is small, and "kept N days" must mean N days
 		Values: []string{"actor", e.Actor, "action", e.Action, "target", e.Target, "detail", e.Detail, "ip", e.IP},
 	}).Err()
 	if err != nil {

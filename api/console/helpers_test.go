@@ -3,10 +3,10 @@ package console
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
