@@ -32,7 +32,7 @@ const secret = "e2e_Secret-token"
 // world is the whole telegram side of Aduan: real Redis, the lead's real
 // dispatcher and flows, the adapter, and a fake Bot API.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	rdb     redis.UniversalClient
 	keys    bot.Keys
 	disp    *bot.Dispatcher
@@ -50,14 +50,16 @@ type worldOptions struct {
 	// nil limits = unlimited) instead of the test pump.
 	sender bool
 	limits map[string]bot.Limit
+	// noReplies: nothing delivers replies (benchmarks of the inbound path).
+	noReplies bool
 }
 
-func newWorld(t *testing.T, polling bool) *world {
+func newWorld(t testing.TB, polling bool) *world {
 	t.Helper()
 	return newWorldWith(t, worldOptions{polling: polling})
 }
 
-func newWorldWith(t *testing.T, opt worldOptions) *world {
+func newWorldWith(t testing.TB, opt worldOptions) *world {
 	t.Helper()
 	polling := opt.polling
 	rdb, prefix := redistest.Client(t)
@@ -115,13 +117,13 @@ func newWorldWith(t *testing.T, opt worldOptions) *world {
 		rs := bot.NewReplySender(rdb, keys, map[string]bot.Sender{bot.ChannelTelegram: a},
 			bot.SenderConfig{Limits: limits, Block: 50 * time.Millisecond, BackoffBase: 100 * time.Millisecond}, log)
 		wg.Go(func() { _ = rs.Run(ctx) })
-	} else {
+	} else if !opt.noReplies {
 		w.pump = startPump(ctx, t, &wg, rdb, keys, a)
 	}
 	return w
 }
 
-func jpegBytes(t *testing.T) []byte {
+func jpegBytes(t testing.TB) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 32, 24))
 	for x := range 32 {
 		img.Set(x, x%24, color.RGBA{200, 30, 30, 255})
@@ -214,7 +216,7 @@ type pump struct {
 	sent atomic.Int64
 }
 
-func startPump(ctx context.Context, t *testing.T, wg *sync.WaitGroup, rdb redis.UniversalClient, keys bot.Keys, a *telegram.Adapter) *pump {
+func startPump(ctx context.Context, t testing.TB, wg *sync.WaitGroup, rdb redis.UniversalClient, keys bot.Keys, a *telegram.Adapter) *pump {
 	p := &pump{rdb: rdb, keys: keys, last: make([]string, keys.Shards)}
 	for shard := range keys.Shards {
 		wg.Go(func() {
@@ -247,7 +249,7 @@ func startPump(ctx context.Context, t *testing.T, wg *sync.WaitGroup, rdb redis.
 }
 
 // drainShard waits until everything now in the shard's stream was sent.
-func (p *pump) drainShard(t *testing.T, shard int) {
+func (p *pump) drainShard(t testing.TB, shard int) {
 	t.Helper()
 	xs, err := p.rdb.XRevRangeN(context.Background(), p.keys.Outbound(shard), "+", "-", 1).Result()
 	if err != nil {

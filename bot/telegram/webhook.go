@@ -2,15 +2,21 @@ package telegram
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"io"
 	"net/http"
+	"time"
 
 	tgmodels "github.com/go-telegram/bot/models"
 	"github.com/labstack/echo/v4"
 )
+
+// processTimeout bounds the work on one webhook update (Telegram waits about
+// a minute for the answer).
+const processTimeout = 45 * time.Second
 
 // SecretHeader carries the webhook secret in Telegram's requests.
 const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
@@ -61,7 +67,11 @@ func (a *Adapter) webhook(c echo.Context) error {
 		a.log.Warn("telegram webhook: body is not an update", "bytes", len(body))
 		return c.NoContent(http.StatusOK)
 	}
-	if err := a.process(req.Context(), &u); err != nil {
+	// Finish the work even if Telegram hangs up: the commit is what matters,
+	// and a finished commit makes the redelivery a cheap duplicate.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), processTimeout)
+	defer cancel()
+	if err := a.process(ctx, &u); err != nil {
 		a.log.Error("telegram webhook: update not committed, Telegram will retry", "update", u.ID, "err", a.errorString(err))
 		return c.NoContent(http.StatusServiceUnavailable)
 	}
