@@ -104,6 +104,7 @@ type Report struct {
 	External bool `json:"external,omitempty"`
 	// ExternalStatus is the last status seen at an external Open311 server.
 	ExternalStatus string `json:"external_status,omitempty"`
+	ExternalNotes  string `json:"external_notes,omitempty"`
 
 	Rating        int    `json:"rating,omitempty"`
 	RatingComment string `json:"rating_comment,omitempty"`

@@ -90,17 +90,30 @@ func NormalizeNumber(n string) string { return strings.ToUpper(strings.TrimSpace
 
 // Reply adds an admin's reply to the timeline and sends it to the citizen.
 func (s *Service) Reply(ctx context.Context, number, actor, text string) error {
+	return s.adminReply(ctx, number, actor, text, newID())
+}
+
+// adminReply is Reply with an idempotency event id (poller).
+func (s *Service) adminReply(ctx context.Context, number, actor, text, eventID string) error {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return fmt.Errorf("reply: empty text: %w", ErrInvalid)
 	}
+	added := false
 	r, err := s.st.update(ctx, NormalizeNumber(number), func(r *Report) error {
-		r.Timeline = append(r.Timeline, Event{ID: newID(), Kind: EventReply, Actor: actor, At: s.now(), Text: text})
+		if r.HasEvent(eventID) {
+			return errNoChange
+		}
+		r.Timeline = append(r.Timeline, Event{ID: eventID, Kind: EventReply, Actor: actor, At: s.now(), Text: text})
 		r.WaitingSince = time.Time{}
+		added = true
 		return nil
 	}, nil)
 	if err != nil {
 		return fmt.Errorf("reply: %w", err)
+	}
+	if !added {
+		return nil
 	}
 	return s.tell(ctx, r, "admin_reply", map[string]string{"text": text})
 }
