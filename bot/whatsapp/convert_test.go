@@ -22,10 +22,10 @@ const (
 )
 
 var (
-	pn        = whatsapptest.PN(number)
-	pnDevice  = types.JID{User: number, Server: types.DefaultUserServer, Device: 3}
-	lid       = whatsapptest.LID(lidUser)
-	vcardSelf = "BEGIN:VCARD\nVERSION:3.0\nN:;Budi;;;\nFN:Budi Santoso\nitem1.TEL;waid=" + number + ":+62 812-3456-7890\nitem1.X-ABLabel:Ponsel\nEND:VCARD"
+	pn         = whatsapptest.PN(number)
+	pnDevice   = types.JID{User: number, Server: types.DefaultUserServer, Device: 3}
+	lid        = whatsapptest.LID(lidUser)
+	vcardSelf  = "BEGIN:VCARD\nVERSION:3.0\nN:;Budi;;;\nFN:Budi Santoso\nitem1.TEL;waid=" + number + ":+62 812-3456-7890\nitem1.X-ABLabel:Ponsel\nEND:VCARD"
 	vcardOther = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Siti\r\nTEL;type=CELL;type=VOICE;waid=6285700000001:+62 857-0000-0001\r\nEND:VCARD"
 )
 

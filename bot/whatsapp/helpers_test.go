@@ -69,8 +69,6 @@ func loadTexts(t testing.TB) yamlTexts {
 	return f.Messages
 }
 
-
-
 type env struct {
 	a    *Adapter
 	fake *whatsapptest.Client
