@@ -26,7 +26,8 @@ type Adapter struct {
 	stats   counters
 
 	mu          sync.Mutex
-	webhookPath string
+	webhookPath string // the route (Register), or DefaultWebhookPath
+	webhookSet  string // the path Telegram was last told (setWebhook)
 	username    string
 }
 
@@ -36,6 +37,7 @@ var _ bot.Sender = (*Adapter)(nil)
 const sendTimeout = 30 * time.Second
 
 // New builds an adapter. It does no network I/O: Setup talks to Telegram.
+// log should carry the channel attribute already.
 func New(ctx context.Context, cfg Config, handler bot.Handler, media bot.MediaStore, texts Texts, log *slog.Logger) (*Adapter, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -47,7 +49,6 @@ func New(ctx context.Context, cfg Config, handler bot.Handler, media bot.MediaSt
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	log = log.With("channel", bot.ChannelTelegram)
 	a := &Adapter{
 		cfg:         cfg,
 		http:        &http.Client{Timeout: (pollTimeout + 15) * time.Second},

@@ -8,8 +8,10 @@ import (
 	"image/png"
 	"os"
 	"testing"
+	"time"
 
 	tgmodels "github.com/go-telegram/bot/models"
+	"github.com/labstack/echo/v4"
 
 	"github.com/aduan-id/aduan/bot"
 	"github.com/aduan-id/aduan/bot/telegram/telegramtest"
@@ -202,5 +204,33 @@ func TestSetup(t *testing.T) {
 				t.Errorf("English commands %s", en["commands"])
 			}
 		})
+	}
+}
+
+// TestRegisterAfterSetup: when the route is registered after Setup told
+// Telegram the default path, the webhook follows the route.
+func TestRegisterAfterSetup(t *testing.T) {
+	env := newEnv(t, "https://aduan.example.go.id", nil)
+	if err := env.a.Setup(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	env.a.Register(echo.New(), "/webhooks/telegram")
+	calls := env.tg.WaitFor(t, 5*time.Second, "second setWebhook", func(calls []telegramtest.Call) bool {
+		n := 0
+		for _, c := range calls {
+			if c.Method == "setWebhook" {
+				n++
+			}
+		}
+		return n == 2
+	})
+	var urls []string
+	for _, c := range calls {
+		if c.Method == "setWebhook" {
+			urls = append(urls, c.Form["url"])
+		}
+	}
+	if urls[1] != "https://aduan.example.go.id/webhooks/telegram" {
+		t.Errorf("setWebhook URLs %v", urls)
 	}
 }

@@ -24,15 +24,9 @@ func (a *Adapter) Setup(ctx context.Context) error {
 	a.mu.Unlock()
 
 	if a.cfg.PublicURL != "" {
-		_, err = a.api.SetWebhook(ctx, &tg.SetWebhookParams{
-			URL:            a.cfg.PublicURL + path,
-			SecretToken:    a.cfg.WebhookSecret,
-			AllowedUpdates: a.cfg.AllowedUpdates,
-		})
-		if err != nil {
-			return fmt.Errorf("telegram setWebhook: %s", a.errorString(err))
+		if err := a.setWebhook(ctx, path); err != nil {
+			return err
 		}
-		a.log.Info("telegram webhook set", "path", path, "bot", me.Username)
 	} else {
 		if _, err = a.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil {
 			return fmt.Errorf("telegram deleteWebhook: %s", a.errorString(err))
@@ -57,5 +51,22 @@ func (a *Adapter) Setup(ctx context.Context) error {
 			return fmt.Errorf("telegram setMyCommands %s: %s", lang, a.errorString(err))
 		}
 	}
+	return nil
+}
+
+// setWebhook points Telegram at PublicURL + path.
+func (a *Adapter) setWebhook(ctx context.Context, path string) error {
+	_, err := a.api.SetWebhook(ctx, &tg.SetWebhookParams{
+		URL:            a.cfg.PublicURL + path,
+		SecretToken:    a.cfg.WebhookSecret,
+		AllowedUpdates: a.cfg.AllowedUpdates,
+	})
+	if err != nil {
+		return fmt.Errorf("telegram setWebhook: %s", a.errorString(err))
+	}
+	a.mu.Lock()
+	a.webhookSet = path
+	a.mu.Unlock()
+	a.log.Info("telegram webhook set", "path", path)
 	return nil
 }

@@ -22,15 +22,27 @@ const processTimeout = 45 * time.Second
 const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
 // Register adds the webhook route (POST only) to e. An empty path means
-// DefaultWebhookPath. Call it before Setup, which tells Telegram the URL.
+// DefaultWebhookPath. Call it before Setup, which tells Telegram the URL; if
+// Setup already told Telegram another path, the webhook is moved to this one
+// (in the background, logged).
 func (a *Adapter) Register(e *echo.Echo, path string) {
 	if path == "" {
 		path = DefaultWebhookPath
 	}
 	a.mu.Lock()
 	a.webhookPath = path
+	told := a.webhookSet
 	a.mu.Unlock()
 	e.POST(path, a.webhook)
+	if a.cfg.PublicURL != "" && told != "" && told != path {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := a.setWebhook(ctx, path); err != nil {
+				a.log.Error("telegram: moving the webhook to the registered route failed", "path", path, "err", a.errorString(err))
+			}
+		}()
+	}
 }
 
 // webhook answers Telegram only after the update was committed:
