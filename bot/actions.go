@@ -106,6 +106,7 @@ func (a *ActionWorker) Run(ctx context.Context) error {
 		return fmt.Errorf("action worker: MinIdle %s must exceed HandleTimeout %s and BackoffMax %s",
 			a.cfg.MinIdle, a.cfg.HandleTimeout, a.cfg.BackoffMax)
 	}
+	warnSmallPool(a.rdb, a.keys.Shards+4, a.log)
 	var wg sync.WaitGroup
 	for shard := 0; shard < a.keys.Shards; shard++ {
 		wg.Go(func() { a.newShard(shard).run(ctx) })

@@ -195,7 +195,7 @@ func (w *actionShard) handle(ctx context.Context, x redis.XMessage, redelivered 
 		}
 	}
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.a.cfg.HandleTimeout)
-	err = w.a.handler.HandleAction(hctx, env)
+	err = safeHandle(hctx, w.a.handler, env)
 	cancel()
 	if err == nil {
 		w.a.n.handled.Add(1)
@@ -257,4 +257,9 @@ func (w *actionShard) dead(ctx context.Context, id, raw string, cause error, del
 	}
 	w.a.n.deadLettered.Add(1)
 	w.ack(ctx, id)
+}
+
+func safeHandle(ctx context.Context, h ActionHandler, env ActionEnvelope) (err error) {
+	defer streamRecover(&err)
+	return h.HandleAction(ctx, env)
 }

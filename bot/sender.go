@@ -145,6 +145,7 @@ func (s *ReplySender) Run(ctx context.Context) error {
 	if s.cfg.SendTimeout >= s.cfg.LeaseTTL/2 {
 		return fmt.Errorf("reply sender: SendTimeout %s must be below LeaseTTL/2 (%s)", s.cfg.SendTimeout, s.cfg.LeaseTTL/2)
 	}
+	warnSmallPool(s.rdb, 2*s.keys.Shards+4, s.log)
 	var wg sync.WaitGroup
 	for shard := 0; shard < s.keys.Shards; shard++ {
 		wg.Go(func() { newShardSender(s, shard).run(ctx) })

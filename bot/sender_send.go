@@ -94,7 +94,7 @@ func (w *shardSender) sendHead(ctx context.Context, q *chatQueue) {
 
 	// Shutdown lets a started send finish and be acknowledged.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.s.cfg.SendTimeout)
-	err = sender.Send(sctx, msg)
+	err = safeSend(sctx, sender, msg)
 	cancel()
 	if err == nil {
 		e.delivered = true
@@ -205,4 +205,9 @@ func (w *shardSender) deadLetter(ctx context.Context, q *chatQueue, e *outEntry,
 	if q != nil {
 		w.pop(q)
 	}
+}
+
+func safeSend(ctx context.Context, s Sender, msg Outbound) (err error) {
+	defer streamRecover(&err)
+	return s.Send(ctx, msg)
 }

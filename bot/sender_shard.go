@@ -138,6 +138,9 @@ func (w *shardSender) takeover(ctx context.Context) error {
 }
 
 func (w *shardSender) step(ctx context.Context) error {
+	if !w.lease.valid() {
+		return nil
+	}
 	w.housekeeping(ctx)
 	if err := w.fill(ctx); err != nil {
 		return err

@@ -1,0 +1,123 @@
+package bot
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aduan-id/aduan/bot/redistest"
+	"github.com/redis/go-redis/v9"
+)
+
+func TestSenderStopsWhenLeaseLostAndResumesAfter(t *testing.T) {
+	rdb, keys := testKeys(t, 1)
+	ctx := context.Background()
+	f := &fakeSender{}
+	_, _ = startSender(t, rdb, keys, f, testSenderConfig()) // LeaseTTL 3s: renewed every 0.5s
+	queue(t, rdb, keys, "1", "before")
+	waitFor(t, "first reply", func() bool { return len(f.delivered()) == 1 })
+
+	lease := keys.senderLeaseKey(0)
+	rdb.Set(ctx, lease, "intruder", time.Minute) // another replica holds the shard now
+	time.Sleep(1500 * time.Millisecond)          // > one renewal period
+	queue(t, rdb, keys, "1", "while away")
+	time.Sleep(1500 * time.Millisecond)
+	if n := len(f.delivered()); n != 1 {
+		t.Fatalf("%d replies sent without holding the shard's lease", n)
+	}
+	rdb.Del(ctx, lease)
+	waitFor(t, "reply after the lease came back", func() bool { return len(f.delivered()) == 2 })
+}
+
+func TestSenderOneLeaseHolderPerShard(t *testing.T) {
+	rdb, keys := testKeys(t, 6)
+	ctx := context.Background()
+	a, _ := startSender(t, rdb, keys, &fakeSender{}, testSenderConfig())
+	b, _ := startSender(t, rdb, keys, &fakeSender{}, testSenderConfig())
+	waitFor(t, "all shards held", func() bool {
+		for s := 0; s < keys.Shards; s++ {
+			if rdb.Exists(ctx, keys.senderLeaseKey(s)).Val() == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	for s := 0; s < keys.Shards; s++ {
+		owner := rdb.Get(ctx, keys.senderLeaseKey(s)).Val()
+		if owner != a.cfg.Consumer && owner != b.cfg.Consumer {
+			t.Fatalf("shard %d held by %q", s, owner)
+		}
+	}
+}
+
+func TestSenderSurvivesRedisRestart(t *testing.T) {
+	srv := redistest.NewServer(t)
+	rdb, prefix := redistest.ClientAt(t, srv.Addr())
+	keys := NewKeys(prefix, 2)
+	ctx := context.Background()
+	if err := EnsureGroups(ctx, rdb, keys); err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeSender{}
+	_, _ = startSender(t, rdb, keys, f, testSenderConfig())
+	queue(t, rdb, keys, "1", "one")
+	waitFor(t, "reply before the crash", func() bool { return len(f.delivered()) == 1 })
+
+	srv.Stop()
+	time.Sleep(500 * time.Millisecond) // the sender meets a dead Redis
+	srv.Restart()                      // empty: no groups, no leases
+	if err := EnsureGroups(ctx, rdb, keys); err != nil {
+		t.Fatal(err)
+	}
+	queue(t, rdb, keys, "1", "two")
+	waitFor(t, "reply after the restart", func() bool { return len(f.delivered()) == 2 })
+	if got := f.delivered()[1].msg.Text; got != "two" {
+		t.Fatalf("second reply %q", got)
+	}
+}
+
+func TestSenderJanitorAndRefresh(t *testing.T) {
+	rdb, keys := testKeys(t, 1)
+	ctx := context.Background()
+	cfg := testSenderConfig()
+	cfg.MinIdle = 300 * time.Millisecond
+	s := NewReplySender(rdb, keys, map[string]Sender{}, cfg, nil)
+	w := newShardSender(s, 0)
+	if err := w.takeover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// After the takeover, consumer X (which lost the shard) still read one.
+	id := queue(t, rdb, keys, "1", "late")
+	if err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: GroupSenders, Consumer: "X",
+		Streams: []string{keys.Outbound(0), ">"}, Count: 1, Block: -1}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.janitor(ctx); err != nil || len(w.held) != 0 {
+		t.Fatalf("janitor took a fresh entry: held %d, %v", len(w.held), err)
+	}
+	time.Sleep(cfg.MinIdle + 50*time.Millisecond)
+	if err := w.janitor(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e := w.held[id]; e == nil || !e.recovered {
+		t.Fatalf("janitor did not reclaim the idle entry: %+v", w.held)
+	}
+	// Held (deferred) past MinIdle/2, the entry's idle time is reset.
+	time.Sleep(cfg.MinIdle/2 + 50*time.Millisecond)
+	if err := w.refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := rdb.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: keys.Outbound(0), Group: GroupSenders, Start: "-", End: "+", Count: 10}).Result()
+	if err != nil || len(p) != 1 || p[0].Consumer != s.cfg.Consumer || p[0].Idle > cfg.MinIdle/2 {
+		t.Fatalf("after refresh: %+v, %v", p, err)
+	}
+	// Acked elsewhere meanwhile: refresh forgets it instead of sending it.
+	rdb.XAck(ctx, keys.Outbound(0), GroupSenders, id)
+	time.Sleep(cfg.MinIdle/2 + 50*time.Millisecond)
+	if err := w.refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.held) != 0 || len(w.chats[ChannelTelegram+"\x00"+"1"].entries) != 0 {
+		t.Fatalf("entry acked elsewhere still held: %+v", w.held)
+	}
+}
