@@ -79,7 +79,11 @@ func (a *Adapter) process(ctx context.Context, u *tgmodels.Update) (err error) {
 // reply sends one of the adapter's own texts directly (not through the
 // outbound stream: nothing was committed). A failure is only logged.
 func (a *Adapter) reply(ctx context.Context, log *slog.Logger, in bot.Inbound, key string) {
-	err := a.Send(ctx, bot.Outbound{Channel: bot.ChannelTelegram, ChatID: in.ChatID, Lang: in.Lang, Text: a.text(in.Lang, key, nil)})
+	vars := map[string]string{"max": fmt.Sprintf("%d MB", a.cfg.MaxPhotoBytes>>20)}
+	if a.cfg.MaxPhotoBytes < 1<<20 {
+		vars["max"] = fmt.Sprintf("%d KB", (a.cfg.MaxPhotoBytes+1023)>>10)
+	}
+	err := a.Send(ctx, bot.Outbound{Channel: bot.ChannelTelegram, ChatID: in.ChatID, Lang: in.Lang, Text: a.text(in.Lang, key, vars)})
 	if err != nil {
 		log.Warn("telegram direct reply failed", "err", a.errorString(err))
 	}

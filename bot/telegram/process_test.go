@@ -106,7 +106,7 @@ func TestPhotos(t *testing.T) {
 	}{
 		{name: "stored", file: img, wantPhoto: true},
 		{name: "not an image", file: []byte("%PDF-1.4 not a photo at all"), wantReply: "Maaf, file itu tidak bisa kami pakai. Kirim foto (JPG atau PNG), atau ketik jawaban Anda."},
-		{name: "too large for the adapter", file: img, maxPhoto: 100, wantReply: "Maaf, foto itu terlalu besar. Kirim foto yang lebih kecil (maksimal 10 MB)."},
+		{name: "too large for the adapter", file: img, maxPhoto: 100, wantReply: "Maaf, foto itu terlalu besar. Kirim foto yang lebih kecil (maksimal 1 KB)."},
 		{name: "getFile too big", file: img, fail: &telegramtest.Failure{Code: 400, Description: "Bad Request: file is too big"}, wantReply: "Maaf, foto itu terlalu besar. Kirim foto yang lebih kecil (maksimal 10 MB)."},
 		{name: "getFile 500: try again", file: img, fail: &telegramtest.Internal, wantErr: true},
 	}

@@ -404,6 +404,11 @@ func (s *Server) editMessage(w http.ResponseWriter, method string, form map[stri
 	next.markup = form["reply_markup"]
 	if method == "editMessageText" {
 		next.text = form["text"]
+		if err := checkEntities(form["entities"], next.text); err != nil {
+			s.mu.Unlock()
+			writeError(w, Failure{Code: 400, Description: "Bad Request: " + err.Error()})
+			return
+		}
 	}
 	if next == m {
 		s.mu.Unlock()
