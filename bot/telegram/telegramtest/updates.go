@@ -106,6 +106,18 @@ func (u *Updates) Photo(caption string, fileIDs ...string) []byte {
 	return u.message(f)
 }
 
+// Sticker is a sticker message.
+func (u *Updates) Sticker() []byte {
+	return u.message(map[string]any{"sticker": map[string]any{"file_id": "CAACAgIAAxkBst", "file_unique_id": "AgADst",
+		"type": "regular", "width": 512, "height": 512, "is_animated": false, "is_video": false, "emoji": "👍"}})
+}
+
+// Voice is a voice note.
+func (u *Updates) Voice() []byte {
+	return u.message(map[string]any{"voice": map[string]any{"file_id": "AwACAgUAAxkBvoice", "file_unique_id": "AgADvo",
+		"duration": 4, "mime_type": "audio/ogg", "file_size": 12000}})
+}
+
 // Contact is the user's own contact card.
 func (u *Updates) Contact(phone string) []byte {
 	return u.message(map[string]any{"contact": map[string]any{"phone_number": phone, "first_name": "Warga", "user_id": u.ChatID}})
