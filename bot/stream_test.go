@@ -23,6 +23,17 @@ func testKeys(t *testing.T, shards int) (redis.UniversalClient, Keys) {
 	return rdb, keys
 }
 
+// benchKeys is testKeys for a benchmark.
+func benchKeys(b *testing.B, shards int) (redis.UniversalClient, Keys) {
+	b.Helper()
+	rdb, prefix := redistest.Client(b)
+	keys := NewKeys(prefix, shards)
+	if err := EnsureGroups(context.Background(), rdb, keys); err != nil {
+		b.Fatal(err)
+	}
+	return rdb, keys
+}
+
 // waitFor polls cond until it holds; the deadline only bounds a hung test.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
