@@ -28,6 +28,7 @@ type Adapter struct {
 
 	mu       sync.Mutex
 	health   Health
+	holding  bool      // Run holds the lease (a late Connected is ignored otherwise)
 	terminal bool      // a state that needs an operator: no reconnecting
 	retryAt  time.Time // when a temporary ban ends (zero: unknown)
 	rdb      redis.UniversalClient
@@ -80,6 +81,18 @@ func (a *Adapter) baseCtx() context.Context {
 		return a.ctx
 	}
 	return context.Background()
+}
+
+func (a *Adapter) setHolding(h bool) {
+	a.mu.Lock()
+	a.holding = h
+	a.mu.Unlock()
+}
+
+func (a *Adapter) isHolding() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.holding
 }
 
 func (a *Adapter) isTerminal() bool {

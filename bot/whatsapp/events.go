@@ -16,7 +16,9 @@ func (a *Adapter) HandleEvent(evt any) bool {
 	case *events.Message:
 		return a.handleMessage(e)
 	case *events.Connected:
-		a.setHealth(StateConnected, "")
+		if a.isHolding() { // else Run already disconnected: a late event
+			a.setHealth(StateConnected, "")
+		}
 	case *events.Disconnected:
 		if !a.isTerminal() {
 			a.counters.disconnects.Add(1)

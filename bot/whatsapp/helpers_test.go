@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.mau.fi/whatsmeow/types/events"
 	"gopkg.in/yaml.v3"
 
 	"github.com/aduan-id/aduan/bot"
@@ -92,6 +93,7 @@ func newEnv(t *testing.T) *env {
 	a := New(Config{MaxPhotoBytes: 1 << 20, LeaseTTL: time.Second, InstanceID: "test"}, fake, h, media, loadTexts(t), nil)
 	keys := bot.NewKeys(prefix, 4)
 	a.attach(context.Background(), rdb, keys)
+	a.setHolding(true) // as if Run held the lease; Run sets it itself
 	return &env{a: a, fake: fake, h: h, rdb: rdb, keys: keys}
 }
 
@@ -106,3 +108,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+var (
+	eventsLoggedOut = events.LoggedOut{Reason: events.ConnectFailureLoggedOut}
+	eventsBan       = events.TemporaryBan{Code: events.TempBanSentToTooManyPeople, Expire: time.Hour}
+)

@@ -41,7 +41,9 @@ func (a *Adapter) Run(ctx context.Context, rdb redis.UniversalClient, keys bot.K
 		term, cancel := context.WithCancel(ctx)
 		kept := make(chan error, 1)
 		go func() { kept <- l.keep(term); cancel() }()
+		a.setHolding(true)
 		a.hold(term)
+		a.setHolding(false)
 		a.client.Disconnect()
 		cancel()
 		lost := <-kept
