@@ -21,7 +21,8 @@ const twoPerRowMax = 16
 
 // Send implements bot.Sender: it delivers msg as one or more messages (4096
 // characters each); the keyboard goes on the last one. Errors are
-// *bot.SendError.
+// *bot.SendError. When a later piece fails, a retry of the same message (same
+// ID, same process) resumes after the pieces already delivered.
 //
 // Reply keyboards: Ask "location"/"contact" shows a one-time request button.
 // Every message without an Ask and without choices carries
@@ -44,7 +45,11 @@ func (a *Adapter) Send(ctx context.Context, msg bot.Outbound) error {
 	request := a.requestKeyboard(msg.Lang, msg.Ask)
 
 	parts := splitText(msg.Text, maxMessageLen)
+	done := a.partsSent(msg.ID)
 	for i, part := range parts {
+		if i < done {
+			continue // sent by an earlier attempt of this message
+		}
 		text, entities := boldEntities(part)
 		p := &tg.SendMessageParams{ChatID: chatID, Text: text, Entities: entities}
 		if i == len(parts)-1 {
@@ -58,9 +63,11 @@ func (a *Adapter) Send(ctx context.Context, msg bot.Outbound) error {
 			}
 		}
 		if err := a.sendMessage(ctx, p); err != nil {
+			a.notePartsSent(msg.ID, i)
 			return err
 		}
 	}
+	a.notePartsSent(msg.ID, 0)
 	if inline != nil && request != nil {
 		// One message holds one keyboard: the request button follows.
 		hint, entities := boldEntities(a.text(msg.Lang, askHintKey(msg.Ask), nil))

@@ -197,3 +197,30 @@ func TestClassifyWrapped(t *testing.T) {
 		t.Errorf("wrapped 403: %+v", se)
 	}
 }
+
+// TestSendResumesSplitMessage: when the second piece of a long message fails
+// (429), the retry sends only what is missing.
+func TestSendResumesSplitMessage(t *testing.T) {
+	env := newEnv(t, "", nil)
+	text := strings.Repeat("Uraian panjang laporan warga. ", 250) // ~7500 characters: 2 pieces
+	env.tg.FailAfter("sendMessage", "42", 1, telegramtest.TooManyRequests(1), 1)
+	msg := bot.Outbound{ID: "1764460800000-0", ChatID: "42", Text: text}
+	err := env.a.Send(context.Background(), msg)
+	if se, ok := bot.AsSendError(err); !ok || se.RetryAfter != time.Second {
+		t.Fatalf("first attempt: %v, want a 429 SendError", err)
+	}
+	if err := env.a.Send(context.Background(), msg); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	sent := env.tg.Texts("42")
+	if len(sent) != 2 || strings.Join(sent, "") != text {
+		t.Errorf("%d messages delivered; want the 2 pieces once each, joining to the text", len(sent))
+	}
+	// a message without an ID is sent whole every time
+	if err := env.a.Send(context.Background(), bot.Outbound{ChatID: "42", Text: text}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(env.tg.Texts("42")); n != 4 {
+		t.Errorf("%d messages after a second, ID-less send; want 4", n)
+	}
+}

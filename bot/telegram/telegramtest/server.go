@@ -31,6 +31,7 @@ type Call struct {
 	Method string
 	Form   map[string]string // first value of each field, raw as sent
 	At     time.Time
+	Status int // HTTP status of the answer; 0 while the call is in flight
 }
 
 // Failure is an error answer injected for a method.
@@ -55,6 +56,7 @@ func TooManyRequests(s int) Failure {
 type injected struct {
 	method, chatID string // chatID "" = any chat
 	f              Failure
+	skip           int // matching calls that succeed first
 	times          int // < 0: forever
 }
 
@@ -111,6 +113,13 @@ func (s *Server) Fail(method, chatID string, f Failure, n int) {
 	s.failures = append(s.failures, &injected{method: method, chatID: chatID, f: f, times: n})
 }
 
+// FailAfter is Fail, but the first skip matching calls succeed.
+func (s *Server) FailAfter(method, chatID string, skip int, f Failure, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, &injected{method: method, chatID: chatID, f: f, skip: skip, times: n})
+}
+
 // ClearFailures removes every injected failure.
 func (s *Server) ClearFailures() {
 	s.mu.Lock()
@@ -144,11 +153,14 @@ func (s *Server) CallsOf(method, chatID string) []Call {
 	return out
 }
 
-// Texts returns the texts sent to a chat with sendMessage, in order.
+// Texts returns the texts delivered to a chat with sendMessage (answered
+// 200), in order.
 func (s *Server) Texts(chatID string) []string {
 	var out []string
 	for _, c := range s.CallsOf("sendMessage", chatID) {
-		out = append(out, c.Form["text"])
+		if c.Status == http.StatusOK {
+			out = append(out, c.Form["text"])
+		}
 	}
 	return out
 }
@@ -281,22 +293,57 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	call := Call{Method: method, Form: form, At: time.Now()}
 	s.mu.Lock()
+	idx := len(s.calls)
 	s.calls = append(s.calls, call)
-	close(s.callSig)
-	s.callSig = make(chan struct{})
+	s.signal()
 	f, failed := s.takeFailure(method, form["chat_id"])
 	s.mu.Unlock()
+	sw := &statusWriter{ResponseWriter: w}
 	if failed {
-		writeError(w, f)
-		return
+		writeError(sw, f)
+	} else {
+		s.dispatch(sw, r, method, form)
 	}
-	s.dispatch(w, r, method, form)
+	s.mu.Lock()
+	s.calls[idx].Status = sw.status
+	s.signal()
+	s.mu.Unlock()
+}
+
+// signal wakes WaitFor; s.mu held.
+func (s *Server) signal() {
+	close(s.callSig)
+	s.callSig = make(chan struct{})
+}
+
+// statusWriter remembers the status of an answer.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 // takeFailure consumes an injected failure; s.mu held.
 func (s *Server) takeFailure(method, chatID string) (Failure, bool) {
 	for i, in := range s.failures {
 		if in.method != method || in.chatID != "" && in.chatID != chatID {
+			continue
+		}
+		if in.skip > 0 {
+			in.skip--
 			continue
 		}
 		if in.times > 0 {
