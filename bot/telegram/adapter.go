@@ -28,7 +28,6 @@ type Adapter struct {
 	mu          sync.Mutex
 	webhookPath string // the route (Register), or DefaultWebhookPath
 	webhookSet  string // the path Telegram was last told (setWebhook)
-	username    string
 	// partial counts the pieces of a split message already delivered, by
 	// outbound ID, so a retry does not repeat them.
 	partial map[string]int

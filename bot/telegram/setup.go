@@ -19,7 +19,6 @@ func (a *Adapter) Setup(ctx context.Context) error {
 		return fmt.Errorf("telegram getMe: %s", a.errorString(err))
 	}
 	a.mu.Lock()
-	a.username = me.Username
 	path := a.webhookPath
 	a.mu.Unlock()
 
