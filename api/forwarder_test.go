@@ -61,6 +61,10 @@ func TestForwardBuiltIn(t *testing.T) {
 	if r.ServiceRequestID != "SDA-FWD001" || r.External {
 		t.Fatalf("built-in forward: id %q external %v", r.ServiceRequestID, r.External)
 	}
+	eventually(t, "finished entry deleted", func() bool {
+		n, err := e.svc.rdb.XLen(ctx, e.svc.k.fwdStream()).Result()
+		return err == nil && n == 0
+	})
 	if !strings.Contains(e.notes.texts()[0], "Dinas Pekerjaan Umum") {
 		t.Fatalf("notice %q lacks the agency", e.notes.texts()[0])
 	}

@@ -66,8 +66,9 @@ func (r Retry) backoff(n int) time.Duration {
 // with retries: a failed entry stays pending with its attempt count and
 // next-attempt time in a small hash; entries a dead consumer left are taken
 // over with XAUTOCLAIM; permanent failures and too many attempts go to the
-// dead-letter list in the same MULTI as the XACK. Delivery is at least once:
-// handle must be idempotent.
+// dead-letter list in the same MULTI as the XACK. A finished entry is deleted
+// (XDEL) with its XACK, so the stream holds only pending work and needs no
+// trimming. Delivery is at least once: handle must be idempotent.
 type outbox struct {
 	svc      *Service
 	stream   string
@@ -195,6 +196,7 @@ func (o *outbox) deliver(ctx context.Context, m redis.XMessage) {
 	if err == nil {
 		if _, err := o.svc.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.XAck(ctx, o.stream, o.group, m.ID)
+			p.XDel(ctx, o.stream, m.ID) // one group per stream: done is gone
 			p.Del(ctx, tries)
 			return nil
 		}); err != nil {
@@ -243,6 +245,7 @@ func (o *outbox) deadLetter(ctx context.Context, m redis.XMessage, cause error, 
 			return err
 		}
 		p.XAck(ctx, o.stream, o.group, m.ID)
+		p.XDel(ctx, o.stream, m.ID)
 		p.Del(ctx, o.svc.k.tries(o.stream, m.ID))
 		return nil
 	})
