@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	tgmodels "github.com/go-telegram/bot/models"
@@ -94,5 +93,3 @@ func chatHash(chatID string) string {
 	s := sha256.Sum256([]byte("aduan-chat:" + chatID))
 	return hex.EncodeToString(s[:6])
 }
-
-func chatIDString(id int64) string { return strconv.FormatInt(id, 10) }
