@@ -97,6 +97,8 @@ func (t *turn) vars(extra map[string]string) map[string]string {
 func (t *turn) say(text string) { t.out.Replies = append(t.out.Replies, Reply{Text: text}) }
 
 func (t *turn) run() {
+	// "Today" is the regency's today, whatever the server's zone.
+	t.in.Now = t.in.Now.In(t.e.set.catalog.Region.Location())
 	t.prepare()
 	if t.in.Start != "" {
 		t.startFromOutside()

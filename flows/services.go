@@ -3,6 +3,8 @@ package flows
 import (
 	"fmt"
 	"strings"
+	"time"
+	_ "time/tzdata" // the region's zone works on a machine without zoneinfo
 )
 
 // Text is a text in every language of the product.
@@ -25,6 +27,18 @@ type Region struct {
 	Name            string `yaml:"name"`
 	TrackingPrefix  string `yaml:"tracking_prefix"`
 	EmergencyNumber string `yaml:"emergency_number"`
+	// Timezone is where "today" and "yesterday" are counted (IANA name).
+	Timezone string `yaml:"timezone"`
+
+	loc *time.Location
+}
+
+// Location is the region's time zone (UTC if unknown).
+func (r Region) Location() *time.Location {
+	if r.loc == nil {
+		return time.UTC
+	}
+	return r.loc
 }
 
 // Agency is an OPD (agency) or a sub-district office that handles reports.
@@ -79,6 +93,14 @@ func (c *Catalog) validate(file string) []error {
 	if c.Region.EmergencyNumber == "" {
 		c.Region.EmergencyNumber = "112"
 	}
+	if c.Region.Timezone == "" {
+		c.Region.Timezone = "Asia/Jakarta"
+	}
+	loc, err := time.LoadLocation(c.Region.Timezone)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("%s: region timezone %q: %w", file, c.Region.Timezone, err))
+	}
+	c.Region.loc = loc
 	agencies := map[string]bool{}
 	for _, a := range c.Agencies {
 		if a.Code == "" || agencies[a.Code] {

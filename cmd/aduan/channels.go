@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/telegram"
+	"github.com/aduan-id/aduan/bot/whatsapp"
+	"github.com/aduan-id/aduan/flows"
+)
+
+// telegramWebhookPath is where Telegram posts updates in webhook mode.
+const telegramWebhookPath = "/webhooks/telegram"
+
+// startTelegram runs the Telegram channel when ADUAN_TELEGRAM_TOKEN is set:
+// a webhook with ADUAN_PUBLIC_URL, long polling without.
+func (a *app) startTelegram(ctx context.Context, e *echo.Echo, set *flows.Set) error {
+	token := os.Getenv("ADUAN_TELEGRAM_TOKEN")
+	if token == "" {
+		return nil
+	}
+	cfg := telegram.Config{
+		Token:         token,
+		APIURL:        os.Getenv("ADUAN_TELEGRAM_API_URL"),
+		PublicURL:     os.Getenv("ADUAN_PUBLIC_URL"),
+		WebhookSecret: os.Getenv("ADUAN_TELEGRAM_WEBHOOK_SECRET"),
+		MaxPhotoBytes: a.cfg.MediaMax,
+	}
+	tg, err := telegram.New(ctx, cfg, a.dispatcher, a.media, set, a.log.With("channel", bot.ChannelTelegram))
+	if err != nil {
+		return fmt.Errorf("telegram: %w", err)
+	}
+	setupCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := tg.Setup(setupCtx); err != nil {
+		return fmt.Errorf("telegram setup (check ADUAN_TELEGRAM_TOKEN and ADUAN_PUBLIC_URL): %w", err)
+	}
+	a.senders[bot.ChannelTelegram] = tg
+	a.telegram = tg
+	if tg.Polling() {
+		a.background = append(a.background, tg.RunPolling)
+	} else {
+		tg.Register(e, telegramWebhookPath)
+	}
+	return nil
+}
+
+// startWhatsApp runs the WhatsApp channel when ADUAN_WHATSAPP is set. The
+// number must have been linked with `aduan whatsapp link`.
+func (a *app) startWhatsApp(ctx context.Context, set *flows.Set, h *health) error {
+	if !envBool("ADUAN_WHATSAPP") {
+		return nil
+	}
+	cfg := whatsappConfig(a.cfg)
+	log := a.log.With("channel", bot.ChannelWhatsApp)
+	container, err := whatsapp.OpenStore(ctx, cfg, log)
+	if err != nil {
+		return fmt.Errorf("whatsapp store: %w", err)
+	}
+	client, err := whatsapp.NewClient(ctx, container, log)
+	if err != nil {
+		return fmt.Errorf("whatsapp client: %w", err)
+	}
+	wa := whatsapp.New(cfg, client, a.dispatcher, a.media, set, log)
+	a.senders[bot.ChannelWhatsApp] = wa
+	a.whatsapp = wa
+	a.background = append(a.background, func(ctx context.Context) error { return wa.Run(ctx, a.rdb, a.keys) })
+	return nil
+}
+
+func whatsappConfig(c config) whatsapp.Config {
+	return whatsapp.Config{
+		StoreDialect:  os.Getenv("ADUAN_WHATSAPP_STORE_DIALECT"),
+		StoreDSN:      os.Getenv("ADUAN_WHATSAPP_STORE_DSN"),
+		MaxPhotoBytes: c.MediaMax,
+	}
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/terminal"
+	"github.com/aduan-id/aduan/flows"
+)
+
+// runChat opens a chat with the bot in the terminal. Every input line is one
+// citizen message; with stdin piped the conversation is scripted.
+func runChat(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	user := fs.String("user", "local", "chat id of the citizen in this terminal")
+	lang := fs.String("lang", "id", "language hint for a new conversation (id or en)")
+	settle := fs.Duration("settle", 300*time.Millisecond, "wait for replies this long after each line")
+	c, err := loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	log := newLogger(c.LogFormat, env("ADUAN_LOG_LEVEL", "warn"))
+	set, err := flows.Load(c.FlowsDir)
+	if err != nil {
+		return err
+	}
+	rdb, closeRedis, err := openRedis(ctx, c.RedisURL, log, os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	media, err := bot.NewDirMediaStore(c.MediaDir, c.MediaMax)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, c, set, rdb, media, log)
+	if err != nil {
+		return err
+	}
+	a.addComplaintLoops(api.ConfigFromEnv())
+	term := terminal.New(a.dispatcher, media, *user, *lang, os.Stdout)
+	a.senders[bot.ChannelTerminal] = term
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := a.runWorkers(ctx)
+	fmt.Fprintln(os.Stderr, "Aduan chat — type a message (Ctrl-D to quit). Try \"halo\".")
+	err = term.Run(ctx, os.Stdin, *settle)
+	cancel()
+	done()
+	return err
+}

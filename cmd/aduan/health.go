@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// health serves /healthz (the process runs), /readyz (it can take traffic:
+// Redis answers) and /metrics (Prometheus).
+type health struct {
+	a   *app
+	reg *prometheus.Registry
+}
+
+func newHealth(a *app) *health { return &health{a: a, reg: prometheus.NewRegistry()} }
+
+func (h *health) register(e *echo.Echo) {
+	h.registerMetrics()
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", h.ready)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(h.reg, promhttp.HandlerOpts{})))
+}
+
+// ready is 503 while Redis does not answer: a load balancer then sends
+// Telegram's webhooks to a replica that can commit them. A WhatsApp channel
+// that needs an operator is reported but does not make the replica unready
+// (Telegram and the console still work).
+func (h *health) ready(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), time.Second)
+	defer cancel()
+	body := map[string]any{"redis": "ok"}
+	status := http.StatusOK
+	if err := h.a.rdb.Ping(ctx).Err(); err != nil {
+		body["redis"] = "unavailable"
+		status = http.StatusServiceUnavailable
+	}
+	if h.a.whatsapp != nil {
+		hs := h.a.whatsapp.Health()
+		body["whatsapp"] = map[string]any{"state": hs.State, "detail": hs.Detail, "since": hs.Since}
+	}
+	if h.a.telegram != nil {
+		body["telegram"] = map[string]any{"mode": map[bool]string{true: "polling", false: "webhook"}[h.a.telegram.Polling()]}
+	}
+	return c.JSON(status, body)
+}
+
+func (h *health) registerMetrics() {
+	counter := func(name, help string, f func() float64) {
+		h.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f))
+	}
+	d := h.a.dispatcher.Stats()
+	counter("aduan_inbound_handled_total", "Inbound messages committed.", func() float64 { return float64(d.Handled.Load()) })
+	counter("aduan_inbound_duplicates_total", "Inbound messages already processed (redeliveries).", func() float64 { return float64(d.Duplicates.Load()) })
+	counter("aduan_inbound_stale_buttons_total", "Presses of buttons of old questions.", func() float64 { return float64(d.Stale.Load()) })
+	counter("aduan_inbound_conflicts_total", "Session version conflicts retried.", func() float64 { return float64(d.Conflicts.Load()) })
+	counter("aduan_inbound_failed_total", "Inbound messages that could not be committed (left to redelivery).", func() float64 { return float64(d.Failed.Load()) })
+	sent := func(f func() int64) func() float64 {
+		return func() float64 {
+			if h.a.sender == nil {
+				return 0
+			}
+			return float64(f())
+		}
+	}
+	counter("aduan_replies_sent_total", "Replies delivered.", sent(func() int64 { return h.a.sender.Stats().Sent }))
+	counter("aduan_replies_retried_total", "Failed sends that will be retried.", sent(func() int64 { return h.a.sender.Stats().Retried }))
+	counter("aduan_replies_dead_total", "Replies dead-lettered.", sent(func() int64 { return h.a.sender.Stats().DeadLettered }))
+	counter("aduan_replies_rate_limited_total", "Platform 429 answers.", sent(func() int64 { return h.a.sender.Stats().RateLimited }))
+	counter("aduan_chats_unreachable_total", "Chats marked unreachable (blocked the bot).", sent(func() int64 { return h.a.sender.Stats().Unreachable }))
+	if h.a.whatsapp != nil {
+		h.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aduan_whatsapp_healthy",
+			Help: "1 while the WhatsApp channel is connected or on standby, 0 when it needs an operator."},
+			func() float64 {
+				if h.a.whatsapp.Health().NeedsOperator() {
+					return 0
+				}
+				return 1
+			}))
+	}
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/api/console"
+	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/flows"
+)
+
+// runServe runs everything: the channels (Telegram, WhatsApp), the dispatcher,
+// the reply sender and action worker, the complaint API with its forwarder,
+// the webhooks, the admin console, health and metrics.
+func runServe(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c, err := loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	log := newLogger(c.LogFormat, c.LogLevel)
+	set, err := flows.Load(c.FlowsDir)
+	if err != nil {
+		return err
+	}
+	rdb, closeRedis, err := openRedis(ctx, c.RedisURL, log, os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	media, err := bot.NewDirMediaStore(c.MediaDir, c.MediaMax)
+	if err != nil {
+		return err
+	}
+	apiCfg := api.ConfigFromEnv()
+	var apiOpts []api.Option
+	if len(apiCfg.OutboundWebhookURLs) > 0 {
+		apiOpts = append(apiOpts, api.WithOutboundWebhooks(apiCfg.OutboundWebhookURLs...))
+	}
+	a, err := newApp(ctx, c, set, rdb, media, log, apiOpts...)
+	if err != nil {
+		return err
+	}
+	a.addComplaintLoops(apiCfg)
+
+	consoleCfg, err := console.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return fmt.Errorf("console config: %w", err)
+	}
+	consoleCfg.Prefix = c.RedisPrefix
+	consoleCfg.MediaStore = media
+	e, err := newHTTPServer(consoleCfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	api.RegisterOpen311(e.Group("/open311/v2"), a.service, apiCfg.APIKeys)
+	console.New(consoleCfg, rdb, a.service, set.Catalog(), log).Register(e)
+
+	health := newHealth(a)
+	if err := a.startTelegram(ctx, e, set); err != nil {
+		return err
+	}
+	if err := a.startWhatsApp(ctx, set, health); err != nil {
+		return err
+	}
+	health.register(e)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wait := a.runWorkers(ctx)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- e.Start(c.Listen) }()
+	log.Info("aduan serving", "listen", c.Listen, "telegram", a.senders[bot.ChannelTelegram] != nil,
+		"whatsapp", a.senders[bot.ChannelWhatsApp] != nil, "shards", c.Shards)
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			cancel()
+			wait()
+			return fmt.Errorf("http server: %w", err)
+		}
+	}
+	// Stop taking webhooks first, then stop the workers: what they hold stays
+	// pending in Redis and is picked up at the next start.
+	shCtx, shCancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer shCancel()
+	_ = e.Shutdown(shCtx)
+	cancel()
+	wait()
+	log.Info("aduan stopped")
+	return nil
+}
+
+// newHTTPServer is the one echo server: webhooks, Open311, console, health.
+func newHTTPServer(trustedProxies []string) (*echo.Echo, error) {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Server.ReadHeaderTimeout = 10 * time.Second
+	e.Server.ReadTimeout = 60 * time.Second
+	e.Server.WriteTimeout = 60 * time.Second
+	e.Server.IdleTimeout = 120 * time.Second
+	extractor, err := console.IPExtractor(trustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	// Client addresses come from trusted proxies only, or rate limits could be
+	// dodged with a forged X-Forwarded-For.
+	e.IPExtractor = extractor
+	e.Use(middleware.Recover())
+	return e, nil
+}
