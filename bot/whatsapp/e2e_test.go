@@ -94,7 +94,10 @@ func (c *citizen) send(m *waE2E.Message) {
 	c.w.settle(c.chat())
 }
 
-func (c *citizen) say(text string) { c.w.t.Helper(); c.send(&waE2E.Message{Conversation: proto.String(text)}) }
+func (c *citizen) say(text string) {
+	c.w.t.Helper()
+	c.send(&waE2E.Message{Conversation: proto.String(text)})
+}
 
 // texts are the messages sent to the chat.
 func (w *world) texts(chat string) []string {
