@@ -42,6 +42,13 @@ type SenderConfig struct {
 	LeaseTTL       time.Duration // shard lease (30s)
 	JanitorEvery   time.Duration // XAUTOCLAIM sweep and idle refresh (MinIdle/4)
 	TrimEvery      time.Duration // XTRIM of delivered entries (1 min)
+	// MaySend reports whether this replica may send now; nil means always.
+	// A replica competes for shard leases only while it is true, and hands
+	// its shards over (between two sends) when it turns false. Wire it to a
+	// channel that sends from one replica only: with WhatsApp, "this replica
+	// holds the WhatsApp connection" (wa.Health().State != StateStandby), so
+	// the replica that can deliver every channel does the sending.
+	MaySend func() bool
 }
 
 func (c SenderConfig) withDefaults() SenderConfig {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,13 +39,20 @@ type shardLease struct {
 	key   string
 	owner string
 	ttl   time.Duration
+	// may reports whether this process may hold shards now (nil: always).
+	may func() bool
+	// yield asks the shard's worker to hand the lease back between two sends.
+	yield atomic.Bool
+	// mu serialises step and release, so a renewal in flight cannot revive
+	// a lease just released.
+	mu sync.Mutex
 	// validUntil (unix ns) is when this holder must stop sending if it has not
 	// renewed by then; 0 when not held.
 	validUntil atomic.Int64
 }
 
-func newShardLease(rdb redis.UniversalClient, key, owner string, ttl time.Duration) *shardLease {
-	return &shardLease{rdb: rdb, key: key, owner: owner, ttl: ttl}
+func newShardLease(rdb redis.UniversalClient, key, owner string, ttl time.Duration, may func() bool) *shardLease {
+	return &shardLease{rdb: rdb, key: key, owner: owner, ttl: ttl, may: may}
 }
 
 // valid reports whether this process may send the shard now.
@@ -55,8 +63,13 @@ func (l *shardLease) valid() bool {
 // step acquires the lease if free, or renews it if held; it reports whether
 // the lease is held.
 func (l *shardLease) step(ctx context.Context) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	start := time.Now()
+	may := l.may == nil || l.may()
 	if l.validUntil.Load() != 0 {
+		// Renew even while yielding: the worker releases it between sends.
+		l.yield.Store(!may)
 		n, err := l.rdb.Eval(ctx, renewLeaseScript, []string{l.key}, l.owner, l.ttl.Milliseconds()).Int()
 		if err != nil {
 			return l.valid(), fmt.Errorf("renew lease %s: %w", l.key, err)
@@ -68,6 +81,10 @@ func (l *shardLease) step(ctx context.Context) (bool, error) {
 		l.validUntil.Store(start.Add(l.ttl / 2).UnixNano())
 		return true, nil
 	}
+	if !may {
+		return false, nil
+	}
+	l.yield.Store(false)
 	ok, err := l.rdb.SetNX(ctx, l.key, l.owner, l.ttl).Result()
 	if err != nil {
 		return false, fmt.Errorf("acquire lease %s: %w", l.key, err)
@@ -97,6 +114,8 @@ func (l *shardLease) keep(ctx context.Context, onErr func(error)) {
 // release gives the lease up at once, so another replica takes over without
 // waiting for the TTL.
 func (l *shardLease) release(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.validUntil.Store(0)
 	if err := l.rdb.Eval(ctx, releaseLeaseScript, []string{l.key}, l.owner).Err(); err != nil {
 		return fmt.Errorf("release lease %s: %w", l.key, err)

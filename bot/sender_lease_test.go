@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,5 +121,42 @@ func TestSenderJanitorAndRefresh(t *testing.T) {
 	}
 	if len(w.held) != 0 || len(w.chats[ChannelTelegram+"\x00"+"1"].entries) != 0 {
 		t.Fatalf("entry acked elsewhere still held: %+v", w.held)
+	}
+}
+
+func TestSenderMaySendMovesShards(t *testing.T) {
+	rdb, keys := testKeys(t, 4)
+	ctx := context.Background()
+	var aMay, bMay atomic.Bool
+	bMay.Store(true)
+	fa, fb := &fakeSender{}, &fakeSender{}
+	cfgA, cfgB := testSenderConfig(), testSenderConfig()
+	cfgA.MaySend, cfgB.MaySend = aMay.Load, bMay.Load
+	a, _ := startSender(t, rdb, keys, fa, cfgA)
+	b, _ := startSender(t, rdb, keys, fb, cfgB)
+	heldBy := func(s *ReplySender) bool {
+		for sh := 0; sh < keys.Shards; sh++ {
+			if rdb.Get(ctx, keys.senderLeaseKey(sh)).Val() != s.cfg.Consumer {
+				return false
+			}
+		}
+		return true
+	}
+	waitFor(t, "B holds every shard", func() bool { return heldBy(b) })
+	for i := 0; i < 8; i++ {
+		queue(t, rdb, keys, strconv.Itoa(i), "to B")
+	}
+	waitFor(t, "B sent", func() bool { return len(fb.delivered()) == 8 })
+
+	// B loses the right to send (e.g. the WhatsApp connection moved to A).
+	aMay.Store(true)
+	bMay.Store(false)
+	waitFor(t, "A holds every shard", func() bool { return heldBy(a) })
+	for i := 0; i < 8; i++ {
+		queue(t, rdb, keys, strconv.Itoa(i), "to A")
+	}
+	waitFor(t, "A sent", func() bool { return len(fa.delivered()) == 8 })
+	if n := len(fb.delivered()); n != 8 || len(fa.delivered()) != 8 {
+		t.Fatalf("A sent %d, B sent %d; want 8 each", len(fa.delivered()), n)
 	}
 }

@@ -47,7 +47,7 @@ type shardSender struct {
 func newShardSender(s *ReplySender, shard int) *shardSender {
 	return &shardSender{
 		s: s, shard: shard, stream: s.keys.Outbound(shard),
-		lease: newShardLease(s.rdb, s.keys.senderLeaseKey(shard), s.cfg.Consumer, s.cfg.LeaseTTL),
+		lease: newShardLease(s.rdb, s.keys.senderLeaseKey(shard), s.cfg.Consumer, s.cfg.LeaseTTL, s.cfg.MaySend),
 		log:   s.log.With("shard", shard),
 		chats: map[string]*chatQueue{}, held: map[string]*outEntry{},
 		channelNotBefore: map[string]time.Time{},
@@ -78,6 +78,17 @@ func (w *shardSender) run(ctx context.Context) {
 				owned = false
 			}
 			streamSleep(ctx, 100*time.Millisecond)
+			continue
+		}
+		if owned && w.lease.yield.Load() {
+			w.log.Info("handing the shard over (MaySend is false)")
+			w.forget()
+			owned = false
+			rctx, c := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			if err := w.lease.release(rctx); err != nil {
+				w.log.Warn("release shard lease", "err", err)
+			}
+			c()
 			continue
 		}
 		var err error
