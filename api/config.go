@@ -84,3 +84,10 @@ func splitList(v string) []string {
 	}
 	return out
 }
+
+// Register mounts the built-in Open311 server (/open311/v2/...) and the
+// inbound webhook (POST /webhooks/reports) on r.
+func Register(r Router, svc *Service, cfg Config) {
+	RegisterOpen311(r, svc, cfg.APIKeys)
+	RegisterWebhooks(r, svc, cfg.WebhookSecret)
+}

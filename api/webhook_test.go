@@ -187,3 +187,14 @@ func TestOutboundWebhooks(t *testing.T) {
 		t.Fatalf("dead letter %+v", d[0])
 	}
 }
+
+// The signature documented in docs/api.md (computed there with openssl).
+func TestSignKnownVector(t *testing.T) {
+	got := Sign("s", 100, []byte(`{"a":1}`))
+	if got != "sha256=656e1e4741c6d067583100deffac98bd0d681e933e84e4a7158d80f1326aa013" {
+		t.Fatalf("Sign = %s", got)
+	}
+	if err := Verify("s", "100", got, []byte(`{"a":1}`), time.Unix(100, 0)); err != nil {
+		t.Fatal(err)
+	}
+}
