@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -153,10 +154,24 @@ func (s *Service) lookup(ctx context.Context, number string) (*Report, error) {
 	return r, nil
 }
 
-// myReports lists the citizen's own reports with their status.
+// myReportsMax caps the "my reports" list.
+const myReportsMax = 10
+
+// myReports lists the citizen's own reports with their status, newest first:
+// from the per-chat index (which outlives the session), else from the
+// numbers the session remembers.
 func (s *Service) myReports(ctx context.Context, env bot.ActionEnvelope) error {
+	numbers, err := s.rdb.ZRevRange(ctx, s.k.idxChat(env.Channel, env.ChatID), 0, myReportsMax-1).Result()
+	if err != nil {
+		return fmt.Errorf("my reports: %w", err)
+	}
+	if len(numbers) == 0 {
+		numbers = strings.Fields(env.Action.Args["numbers"])
+		slices.Reverse(numbers)
+		numbers = numbers[:min(len(numbers), myReportsMax)]
+	}
 	var lines []string
-	for _, n := range strings.Fields(env.Action.Args["numbers"]) {
+	for _, n := range numbers {
 		r, err := s.lookup(ctx, NormalizeNumber(n))
 		if err != nil {
 			return err

@@ -78,6 +78,25 @@ func TestMyReportsOnlyOwn(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0], "SDA-MY0001") || strings.Contains(got[0], "SDA-MY0002") {
 		t.Fatalf("my reports = %q", got)
 	}
+	// The session forgot its numbers (expired): the chat index still knows.
+	_ = e.svc.HandleAction(ctx, submitEnv("SDA-MY0003", "telegram", "1", "rahasia"))
+	env = actionEnv(flows.ActionMyReports, "telegram", "1", map[string]string{"numbers": ""}, nil)
+	if err := e.svc.HandleAction(ctx, env); err != nil {
+		t.Fatal(err)
+	}
+	got = e.notes.texts()
+	if len(got) != 2 || strings.Index(got[1], "SDA-MY0003") > strings.Index(got[1], "SDA-MY0001") ||
+		strings.Index(got[1], "SDA-MY0001") < 0 || strings.Contains(got[1], "SDA-MY0002") {
+		t.Fatalf("my reports from the index = %q", got[1:])
+	}
+	// Nothing at all.
+	env = actionEnv(flows.ActionMyReports, "whatsapp", "1", nil, nil)
+	if err := e.svc.HandleAction(ctx, env); err != nil {
+		t.Fatal(err)
+	}
+	if got = e.notes.texts(); !strings.Contains(got[2], "belum memiliki laporan") {
+		t.Fatalf("empty list = %q", got[2])
+	}
 }
 
 func TestFollowUpsOnlyByReporter(t *testing.T) {
