@@ -23,12 +23,13 @@ func NewNotifier(rdb redis.UniversalClient, keys Keys) *QueueNotifier {
 	return &QueueNotifier{rdb: rdb, keys: keys}
 }
 
-// Notify implements Notifier. msg.ID is ignored; msg.Notice is set.
+// Notify implements Notifier. msg.ID is ignored. msg.Notice is kept as given:
+// an answer to a citizen's own request (a status query handled by an action)
+// is not a notice; an admin's reply or a status change is.
 func (n *QueueNotifier) Notify(ctx context.Context, msg Outbound) error {
 	if msg.Channel == "" || msg.ChatID == "" {
 		return fmt.Errorf("notify: channel and chat id are required")
 	}
-	msg.Notice = true
 	v, err := EncodeOutbound(msg)
 	if err != nil {
 		return err

@@ -121,19 +121,25 @@ func TestNotifierQueuesOnChatShard(t *testing.T) {
 	rdb, keys := testKeys(t, 4)
 	ctx := context.Background()
 	n := NewNotifier(rdb, keys)
-	if err := n.Notify(ctx, Outbound{Channel: ChannelTelegram, ChatID: "77", Text: "status: selesai"}); err != nil {
+	if err := n.Notify(ctx, Outbound{Channel: ChannelTelegram, ChatID: "77", Text: "status: selesai", Notice: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := n.Notify(ctx, Outbound{Channel: ChannelTelegram, Text: "x"}); err == nil {
 		t.Fatal("Notify without chat id succeeded")
 	}
+	if err := n.Notify(ctx, Outbound{Channel: ChannelTelegram, ChatID: "77", Text: "answer"}); err != nil {
+		t.Fatal(err)
+	}
 	xs, err := rdb.XRange(ctx, keys.Outbound(keys.Shard(ChannelTelegram, "77")), "-", "+").Result()
-	if err != nil || len(xs) != 1 {
+	if err != nil || len(xs) != 2 {
 		t.Fatalf("entries = %v, %v", xs, err)
 	}
 	msg, err := DecodeOutbound(xs[0])
 	if err != nil || msg.ChatID != "77" || !msg.Notice || msg.Text != "status: selesai" {
 		t.Fatalf("queued %+v, %v", msg, err)
+	}
+	if msg, err := DecodeOutbound(xs[1]); err != nil || msg.Notice || msg.Text != "answer" {
+		t.Fatalf("queued %+v, %v: Notice must be kept as given", msg, err)
 	}
 }
 
