@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
 // Config is the complaint side's configuration, for cmd/aduan to fill
@@ -85,9 +87,12 @@ func splitList(v string) []string {
 	return out
 }
 
-// Register mounts the built-in Open311 server (/open311/v2/...) and the
-// inbound webhook (POST /webhooks/reports) on r.
-func Register(r Router, svc *Service, cfg Config) {
-	RegisterOpen311(r, svc, cfg.APIKeys)
-	RegisterWebhooks(r, svc, cfg.WebhookSecret)
+// Register mounts the built-in Open311 server under /open311/v2 and the
+// inbound webhook (POST /webhooks/reports) on e.
+func Register(e *echo.Echo, svc *Service, cfg Config) {
+	RegisterOpen311(e.Group(Open311Root), svc, cfg.APIKeys)
+	RegisterWebhooks(e, svc, cfg.WebhookSecret)
 }
+
+// Open311Root is where Register mounts the Open311 server.
+const Open311Root = "/open311/v2"

@@ -24,18 +24,20 @@ type Router interface {
 // maxOpen311Body limits a POST requests body.
 const maxOpen311Body = 64 << 10
 
-// RegisterOpen311 mounts the built-in Open311 GeoReport v2 server under
-// /open311/v2 of r. apiKeys are the keys POST requests accepts (none: every
+// RegisterOpen311 mounts the built-in Open311 GeoReport v2 server on r,
+// which is meant to be the endpoint root: e.Group("/open311/v2") (routes
+// services.json, services/{code}.json, requests.json, requests/{id}.json and
+// their .xml twins). apiKeys are the keys POST requests accepts (none: every
 // POST is refused).
 func RegisterOpen311(r Router, svc *Service, apiKeys []string) {
 	h := &open311Server{svc: svc, keys: apiKeys}
 	for _, f := range []string{"json", "xml"} {
-		r.GET("/open311/v2/services."+f, h.services(f))
-		r.GET("/open311/v2/requests."+f, h.requests(f))
-		r.POST("/open311/v2/requests."+f, h.post(f))
+		r.GET("/services."+f, h.services(f))
+		r.GET("/requests."+f, h.requests(f))
+		r.POST("/requests."+f, h.post(f))
 	}
-	r.GET("/open311/v2/services/:file", h.withFormat(h.service))
-	r.GET("/open311/v2/requests/:file", h.withFormat(h.request))
+	r.GET("/services/:file", h.withFormat(h.service))
+	r.GET("/requests/:file", h.withFormat(h.request))
 }
 
 type open311Server struct {

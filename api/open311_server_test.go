@@ -31,7 +31,7 @@ func newOpen311(t *testing.T) (*env, *echo.Echo) {
 		t.Fatal(err)
 	}
 	ec := echo.New()
-	RegisterOpen311(ec, e.svc, []string{"k1"})
+	Register(ec, e.svc, Config{APIKeys: []string{"k1"}})
 	return e, ec
 }
 

@@ -61,7 +61,7 @@ func TestIdentityNothingLeaks(t *testing.T) {
 			bodies, _, _ := hooks.got()
 			s.webhook = bodies[0]
 			ec := echo.New()
-			RegisterOpen311(ec, e.svc, nil)
+			RegisterOpen311(ec.Group("/open311/v2"), e.svc, nil)
 			s.listing = do(ec, "GET", "/open311/v2/requests.json", nil, nil).Body.String() +
 				do(ec, "GET", "/open311/v2/requests.xml", nil, nil).Body.String() +
 				do(ec, "GET", "/open311/v2/requests.json?service_request_id="+n, nil, nil).Body.String()
