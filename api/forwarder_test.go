@@ -257,3 +257,18 @@ func TestForwardReclaimAfterCrash(t *testing.T) {
 		})
 	}
 }
+
+// An entry naming no existing report cannot succeed: dead letter at once.
+func TestForwardPoisonEntry(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxT(t)
+	if err := e.svc.rdb.XAdd(ctx, &redis.XAddArgs{Stream: e.svc.k.fwdStream(),
+		Values: map[string]any{"number": "SDA-GONE00"}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	run(t, quick(NewForwarder(e.svc, Config{Retry: fastRetry()})).Run)
+	eventually(t, "dead letter", func() bool {
+		d, _ := e.svc.DeadLetters(ctx)
+		return len(d) == 1 && d[0].Number == "SDA-GONE00" && d[0].Attempts == 1
+	})
+}
