@@ -35,6 +35,10 @@ func (a *app) startTelegram(ctx context.Context, e *echo.Echo, set *flows.Set) e
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
 	}
+	// The route first: Setup tells Telegram where it is.
+	if !tg.Polling() {
+		tg.Register(e, telegramWebhookPath)
+	}
 	setupCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := tg.Setup(setupCtx); err != nil {
@@ -44,8 +48,6 @@ func (a *app) startTelegram(ctx context.Context, e *echo.Echo, set *flows.Set) e
 	a.telegram = tg
 	if tg.Polling() {
 		a.background = append(a.background, tg.RunPolling)
-	} else {
-		tg.Register(e, telegramWebhookPath)
 	}
 	return nil
 }

@@ -72,6 +72,13 @@ func (h *health) registerMetrics() {
 	counter("aduan_replies_dead_total", "Replies dead-lettered.", sent(func() int64 { return h.a.sender.Stats().DeadLettered }))
 	counter("aduan_replies_rate_limited_total", "Platform 429 answers.", sent(func() int64 { return h.a.sender.Stats().RateLimited }))
 	counter("aduan_chats_unreachable_total", "Chats marked unreachable (blocked the bot).", sent(func() int64 { return h.a.sender.Stats().Unreachable }))
+	if tg := h.a.telegram; tg != nil {
+		counter("aduan_telegram_webhook_malformed_total", "Webhook bodies that are not an update (answered 200).", func() float64 { return float64(tg.Stats().Malformed) })
+		counter("aduan_telegram_webhook_unauthorized_total", "Webhook requests with a wrong secret (401).", func() float64 { return float64(tg.Stats().Unauthorized) })
+		counter("aduan_telegram_updates_ignored_total", "Edits, group messages, member changes.", func() float64 { return float64(tg.Stats().Ignored) })
+		counter("aduan_telegram_media_refused_total", "Photos refused by size or type.", func() float64 { return float64(tg.Stats().MediaRefused) })
+		counter("aduan_telegram_panics_total", "Updates whose processing panicked.", func() float64 { return float64(tg.Stats().Panics) })
+	}
 	if h.a.whatsapp != nil {
 		h.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aduan_whatsapp_healthy",
 			Help: "1 while the WhatsApp channel is connected or on standby, 0 when it needs an operator."},
