@@ -77,6 +77,9 @@ func (w *actionShard) step(ctx context.Context) error {
 		if _, err := trimDelivered(ctx, w.a.rdb, w.stream, GroupHandlers); err != nil && ctx.Err() == nil {
 			w.log.Warn("trim action stream", "err", err)
 		}
+		if _, err := pruneConsumers(ctx, w.a.rdb, w.stream, GroupHandlers, w.a.cfg.Consumer, consumerRetention); err != nil && ctx.Err() == nil {
+			w.log.Warn("prune action consumers", "err", err)
+		}
 	}
 	if err := w.retryDue(ctx); err != nil {
 		return err

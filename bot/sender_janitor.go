@@ -24,6 +24,9 @@ func (w *shardSender) housekeeping(ctx context.Context) {
 		if _, err := trimDelivered(ctx, w.s.rdb, w.stream, GroupSenders); err != nil && ctx.Err() == nil {
 			w.log.Warn("trim outbound stream", "err", err)
 		}
+		if _, err := pruneConsumers(ctx, w.s.rdb, w.stream, GroupSenders, w.s.cfg.Consumer, consumerRetention); err != nil && ctx.Err() == nil {
+			w.log.Warn("prune outbound consumers", "err", err)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 
@@ -174,6 +175,44 @@ func TestTrimDeliveredKeepsPendingAndUndelivered(t *testing.T) {
 	left = rangeIDs(t, rdb, stream)
 	if fmt.Sprint(left) != fmt.Sprint(ids[4:]) {
 		t.Fatalf("after trim with nothing pending: %v, want %v (undelivered kept)", left, ids[4:])
+	}
+}
+
+func TestPruneConsumersKeepsPendingSelfAndRecent(t *testing.T) {
+	rdb, keys := testKeys(t, 1)
+	ctx := context.Background()
+	stream := keys.Actions(0)
+	read := func(consumer string) {
+		t.Helper()
+		err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: GroupHandlers, Consumer: consumer,
+			Streams: []string{stream, ">"}, Count: 1, Block: -1}).Err()
+		if err != nil && err != redis.Nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rdb.XGroupCreateConsumer(ctx, stream, GroupHandlers, "old").Err(); err != nil { // nothing pending
+		t.Fatal(err)
+	}
+	rdb.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []any{FieldAction, "{}"}})
+	read("busy") // holds one pending entry
+	rdb.XGroupCreateConsumer(ctx, stream, GroupHandlers, "me")
+	time.Sleep(150 * time.Millisecond)
+	rdb.XGroupCreateConsumer(ctx, stream, GroupHandlers, "fresh")
+	n, err := pruneConsumers(ctx, rdb, stream, GroupHandlers, "me", 100*time.Millisecond)
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want 1", n, err)
+	}
+	cs, err := rdb.XInfoConsumers(ctx, stream, GroupHandlers).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range cs {
+		names = append(names, c.Name)
+	}
+	sort.Strings(names)
+	if fmt.Sprint(names) != "[busy fresh me]" {
+		t.Fatalf("consumers left: %v", names)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -77,4 +78,30 @@ func streamSplitID(id string) (ms, seq uint64, err error) {
 		return 0, 0, fmt.Errorf("bad stream id %q", id)
 	}
 	return ms, seq, nil
+}
+
+// consumerRetention is how long a consumer with nothing pending may stay
+// silent before it is removed from a group (each process run has its own
+// consumer name, so dead names would pile up).
+const consumerRetention = 24 * time.Hour
+
+// pruneConsumers deletes the group's consumers other than self that have
+// nothing pending and were not seen for longer than idle. A consumer with
+// pending entries is never deleted (that would drop its entries).
+func pruneConsumers(ctx context.Context, rdb redis.UniversalClient, stream, group, self string, idle time.Duration) (int, error) {
+	cs, err := rdb.XInfoConsumers(ctx, stream, group).Result()
+	if err != nil {
+		return 0, fmt.Errorf("prune consumers of %s: %w", stream, err)
+	}
+	n := 0
+	for _, c := range cs {
+		if c.Name == self || c.Pending > 0 || c.Idle <= idle {
+			continue
+		}
+		if err := rdb.XGroupDelConsumer(ctx, stream, group, c.Name).Err(); err != nil {
+			return n, fmt.Errorf("prune consumer of %s: %w", stream, err)
+		}
+		n++
+	}
+	return n, nil
 }
