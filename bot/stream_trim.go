@@ -26,7 +26,7 @@ func trimDelivered(ctx context.Context, rdb redis.UniversalClient, stream, group
 			last = g.LastDeliveredID
 		}
 	}
-	if last == "" || last == "0-0" {
+	if last == "" || last == "0" || last == "0-0" { // miniredis says "0" for an untouched group
 		return 0, nil
 	}
 	minID, err := streamNextID(last)

@@ -61,6 +61,11 @@ func (a *app) runWorkers(ctx context.Context) (wait func()) {
 		// timeout when entries are added by a Lua script; poll it briskly.
 		senderCfg.Block, actionCfg.Block = 50*time.Millisecond, 50*time.Millisecond
 	}
+	if wa := a.whatsapp; wa != nil {
+		// Only the replica holding the WhatsApp connection can send there, so
+		// the one sender per shard runs on that replica.
+		senderCfg.MaySend = func() bool { return wa.Health().State != whatsapp.StateStandby }
+	}
 	a.sender = bot.NewReplySender(a.rdb, a.keys, a.senders, senderCfg, a.log)
 	worker := bot.NewActionWorker(a.rdb, a.keys, a.service, actionCfg, a.log)
 	loops := append([]func(context.Context) error{a.sender.Run, worker.Run}, a.background...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -16,6 +17,10 @@ import (
 // runChat opens a chat with the bot in the terminal. Every input line is one
 // citizen message; with stdin piped the conversation is scripted.
 func runChat(ctx context.Context, args []string) error {
+	return chat(ctx, args, os.Stdin, os.Stdout)
+}
+
+func chat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	user := fs.String("user", "local", "chat id of the citizen in this terminal")
 	lang := fs.String("lang", "id", "language hint for a new conversation (id or en)")
@@ -43,13 +48,13 @@ func runChat(ctx context.Context, args []string) error {
 		return err
 	}
 	a.addComplaintLoops(api.ConfigFromEnv())
-	term := terminal.New(a.dispatcher, media, *user, *lang, os.Stdout)
+	term := terminal.New(a.dispatcher, media, *user, *lang, stdout)
 	a.senders[bot.ChannelTerminal] = term
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := a.runWorkers(ctx)
 	fmt.Fprintln(os.Stderr, "Aduan chat — type a message (Ctrl-D to quit). Try \"halo\".")
-	err = term.Run(ctx, os.Stdin, *settle)
+	err = term.Run(ctx, stdin, *settle)
 	cancel()
 	done()
 	return err

@@ -1,11 +1,24 @@
 package main
 
 import (
+	"github.com/labstack/echo/v4"
+
 	"github.com/aduan-id/aduan/api"
 )
 
 // addComplaintLoops adds the complaint side's background loops: the
-// forwarder (always: with no external API it records delivery to the agency).
+// forwarder (always: with no external API it records delivery to the
+// agency), the outbound webhook sender, and the status poller of an external
+// Open311 server (it returns at once when there is none).
 func (a *app) addComplaintLoops(cfg api.Config) {
-	a.background = append(a.background, api.NewForwarder(a.service, cfg).Run)
+	a.background = append(a.background,
+		api.NewForwarder(a.service, cfg).Run,
+		api.NewWebhookSender(a.service, cfg).Run,
+		api.NewPoller(a.service, cfg).Run)
+}
+
+// registerComplaintAPI mounts the built-in Open311 server and the signed
+// inbound webhook of an external back office.
+func (a *app) registerComplaintAPI(e *echo.Echo, cfg api.Config) {
+	api.Register(e, a.service, cfg)
 }

@@ -62,7 +62,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	api.RegisterOpen311(e.Group("/open311/v2"), a.service, apiCfg.APIKeys)
+	a.registerComplaintAPI(e, apiCfg)
 	console.New(consoleCfg, rdb, a.service, set.Catalog(), log).Register(e)
 
 	health := newHealth(a)

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/bot/redistest"
+	"github.com/aduan-id/aduan/flows"
+)
+
+// A piped terminal conversation ends with a tracking number, and the report
+// is in Redis with what the citizen typed.
+func TestPipedChatFilesAReport(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	t.Setenv("REDIS_URL", "redis://"+redistest.Addr()+"/0")
+	t.Setenv("ADUAN_REDIS_PREFIX", prefix)
+	t.Setenv("ADUAN_DATA_DIR", t.TempDir())
+	photo := filepath.Join(t.TempDir(), "lubang.png")
+	// A 1x1 PNG: the media store sniffs the content, not the name.
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+	if err := os.WriteFile(photo, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := strings.Join([]string{"halo", "1", "1", "Jalan berlubang di Jl. Raya Candi",
+		"Ada lubang besar di tengah jalan depan SDN Candi 1, sudah dua minggu.", "kemarin",
+		"-7.4912, 112.7105", "candi", photo, "selesai", "anonim", "Siti Aminah", "0812 3456 7890", "kirim"}, "\n")
+	var out bytes.Buffer
+	if err := chat(context.Background(), []string{"--user", "warga1", "--settle", "200ms"}, strings.NewReader(script), &out); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`Nomor laporan: \*(SDA-[A-Z0-9]{6})\*`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no tracking number in the conversation:\n%s", out.String())
+	}
+	set, err := flows.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := api.NewService(rdb, prefix, set.Catalog(), nil, nil, set, nil).Get(context.Background(), m[1])
+	if err != nil {
+		t.Fatalf("report %s not in Redis: %v", m[1], err)
+	}
+	if r.Title != "Jalan berlubang di Jl. Raya Candi" || r.Category != "jalan" || len(r.Photos) != 1 ||
+		string(r.Identity) != "anonim" || r.Contact.Phone != "+6281234567890" {
+		t.Errorf("report %s does not hold what was typed: %+v", m[1], r)
+	}
+}
+
+func TestFlowsCheckNamesFileAndStep(t *testing.T) {
+	dir := t.TempDir()
+	broken := "flows:\n  - id: demo\n    start: a\n    steps:\n      - {id: a, type: text, field: x, label: {id: X, en: X}, prompt: {id: Tanya}, next: nowhere}\n"
+	if err := os.WriteFile(filepath.Join(dir, "demo.yaml"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"flows", "check", "--flows", dir})
+	if err == nil {
+		t.Fatal("flows check accepted a broken file")
+	}
+	for _, want := range []string{"demo.yaml", `step "a"`, `unknown step "nowhere"`, "missing translation"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %q:\n%v", want, err)
+		}
+	}
+	if err := run(context.Background(), []string{"flows", "check"}); err != nil {
+		t.Errorf("the embedded flows do not pass their own check: %v", err)
+	}
+}
