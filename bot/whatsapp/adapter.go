@@ -34,6 +34,8 @@ type Adapter struct {
 	rdb      redis.UniversalClient
 	keys     bot.Keys
 	ctx      context.Context // Run's context, for handlers
+	qr       string          // current pairing QR code (console)
+	qrWanted time.Time       // the console asked for a QR code until then
 }
 
 // New returns an adapter for client (a *whatsmeow.Client from NewClient, or a

@@ -70,8 +70,7 @@ func (a *Adapter) hold(ctx context.Context) {
 			continue
 		}
 		if !isPaired(a.client) {
-			a.setHealth(StateUnpaired, "no linked device: run `aduan whatsapp link`, then restart `aduan serve`")
-			sleep(ctx, unpairedRecheck)
+			a.unpaired(ctx)
 			continue
 		}
 		if !a.client.IsConnected() {

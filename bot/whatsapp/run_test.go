@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/types/events"
 
 	"github.com/aduan-id/aduan/bot"
@@ -192,4 +193,28 @@ func TestRunStopReleasesLease(t *testing.T) {
 	if n, err := e.rdb.Exists(context.Background(), leaseKey(e.keys)).Result(); err != nil || n != 0 {
 		t.Fatalf("lease left behind: %d %v", n, err)
 	}
+}
+
+// Linking from the console: asking for a QR code starts pairing on the
+// holder; the codes rotate; once scanned the channel connects.
+func TestRunPairingFromConsole(t *testing.T) {
+	e := newEnv(t)
+	e.fake.SetPaired(false)
+	run(t, e)
+	waitFor(t, "unpaired", state(e, StateUnpaired))
+	if c, _, _ := e.fake.Counts(); c != 0 {
+		t.Fatal("pairing started before anyone asked for a QR code")
+	}
+	if _, ok := e.a.PairingQR(); ok {
+		t.Fatal("a QR code before WhatsApp sent one")
+	}
+	for _, code := range []string{"2@first,abc", "2@second,def"} {
+		e.fake.QR <- whatsmeow.QRChannelItem{Event: whatsmeow.QRChannelEventCode, Code: code, Timeout: 20 * time.Second}
+		waitFor(t, "code "+code, func() bool { c, ok := e.a.PairingQR(); return ok && c == code })
+	}
+	e.fake.SetPaired(true)
+	e.fake.QR <- whatsmeow.QRChannelSuccess
+	waitFor(t, "QR code gone", func() bool { _, ok := e.a.PairingQR(); return !ok })
+	e.fake.Dispatch(&events.Connected{}) // whatsmeow logs in again after pairing
+	waitFor(t, "connected", state(e, StateConnected))
 }

@@ -53,11 +53,13 @@ type Client struct {
 	Media map[string][]byte
 	// LIDs maps a LID to its phone-number JID (the store's LID map).
 	LIDs map[types.JID]types.JID
+	// QR feeds GetQRChannel (pairing); the test sends codes and the outcome.
+	QR chan whatsmeow.QRChannelItem
 }
 
 // NewClient returns a paired, disconnected fake.
 func NewClient() *Client {
-	return &Client{Media: map[string][]byte{}, LIDs: map[types.JID]types.JID{}}
+	return &Client{Media: map[string][]byte{}, LIDs: map[types.JID]types.JID{}, QR: make(chan whatsmeow.QRChannelItem, 8)}
 }
 
 // Dispatch runs the registered handlers like whatsmeow does (in order,
@@ -110,8 +112,8 @@ func (c *Client) Paired() bool {
 	return !c.unpaired
 }
 
-// Connect marks the fake connected and emits events.Connected from another
-// goroutine, like whatsmeow after the login.
+// Connect marks the fake connected and, when paired, emits events.Connected
+// from another goroutine, like whatsmeow after the login.
 func (c *Client) Connect() error {
 	c.mu.Lock()
 	c.connects++
@@ -125,8 +127,11 @@ func (c *Client) Connect() error {
 		return whatsmeow.ErrAlreadyConnected
 	}
 	c.connected = true
+	paired := !c.unpaired
 	c.mu.Unlock()
-	go c.Dispatch(&events.Connected{})
+	if paired { // an unlinked client gets QR codes instead (see QR)
+		go c.Dispatch(&events.Connected{})
+	}
 	return nil
 }
 
@@ -232,4 +237,23 @@ func (c *Client) Counts() (connects, disconnects, downloads int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.connects, c.disconnects, c.downloads
+}
+
+// GetQRChannel returns QR (pairing). Like whatsmeow it refuses a paired or
+// connected client.
+func (c *Client) GetQRChannel(ctx context.Context) (<-chan whatsmeow.QRChannelItem, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.connected:
+		return nil, whatsmeow.ErrQRAlreadyConnected
+	case !c.unpaired:
+		return nil, whatsmeow.ErrQRStoreContainsID
+	}
+	return c.QR, nil
+}
+
+// PairPhone returns a fixed pairing code.
+func (c *Client) PairPhone(ctx context.Context, phone string, push bool, ct whatsmeow.PairClientType, name string) (string, error) {
+	return "ABCD-EFGH", nil
 }
