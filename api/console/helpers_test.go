@@ -90,6 +90,25 @@ type harness struct {
 	flows  *fakeFlows
 	cfg    Config
 	seq    int
+	logs   syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // newHarness builds a console on a real Redis with a unique prefix. now is
@@ -109,7 +128,17 @@ func newHarness(t *testing.T, mutate func(*Config)) *harness {
 		mutate(&cfg)
 	}
 	h.cfg = cfg
-	h.con = New(cfg, rdb, h.svc, cat, slog.New(slog.DiscardHandler))
+	log := slog.New(slog.NewJSONHandler(&h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.svc = api.NewService(rdb, prefix, cat, h.notes, h.flows, nil, log)
+	h.con = New(cfg, rdb, h.svc, cat, log)
+	t.Cleanup(func() {
+		// Personal data, passwords and report text never reach the logs.
+		for _, secret := range []string{testPassword, "wrong password!", "Siti Rahayu", "081234567890", "Uraian laporan", "Petugas menuju"} {
+			if strings.Contains(h.logs.String(), secret) {
+				t.Errorf("the logs contain %q", secret)
+			}
+		}
+	})
 	h.e = echo.New()
 	h.con.Register(h.e)
 	return h
