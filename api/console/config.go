@@ -117,6 +117,7 @@ func jakarta() *time.Location {
 //	ADUAN_SLA_RESPOND_DAYS        working days to respond (5)
 //	ADUAN_CONSOLE_IDLE_TIMEOUT    e.g. 2h
 //	ADUAN_CANNED_REPLIES          canned replies separated by "|"
+//	ADUAN_AUDIT_RETENTION_DAYS    how long the audit log keeps entries (400)
 //
 // The prefix and the media store are left for the caller to set.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -153,6 +154,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.CannedReplies = splitList(getenv("ADUAN_CANNED_REPLIES"), "|")
+	if v := getenv("ADUAN_AUDIT_RETENTION_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("ADUAN_AUDIT_RETENTION_DAYS: want a positive number of days, got %q", v)
+		}
+		c.AuditRetention = time.Duration(n) * 24 * time.Hour
+	}
 	return c, nil
 }
 

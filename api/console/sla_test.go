@@ -61,13 +61,15 @@ func TestConfigFromEnv(t *testing.T) {
 		{"empty", nil, false, func(c Config) bool { return !c.SecureCookies && len(c.TrustedProxies) == 0 }},
 		{"all set", map[string]string{"ADUAN_CONSOLE_SECURE_COOKIES": "true", "ADUAN_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1",
 			"ADUAN_HOLIDAYS": "2026-12-25,2027-01-01", "ADUAN_SLA_VERIFY_DAYS": "2", "ADUAN_SLA_RESPOND_DAYS": "7",
-			"ADUAN_CONSOLE_IDLE_TIMEOUT": "30m", "ADUAN_CANNED_REPLIES": "Satu|Dua"}, false, func(c Config) bool {
+			"ADUAN_CONSOLE_IDLE_TIMEOUT": "30m", "ADUAN_CANNED_REPLIES": "Satu|Dua", "ADUAN_AUDIT_RETENTION_DAYS": "30"}, false, func(c Config) bool {
 			return c.SecureCookies && len(c.TrustedProxies) == 2 && len(c.Holidays) == 2 && c.SLAVerifyDays == 2 &&
-				c.SLARespondDays == 7 && c.IdleTimeout == 30*time.Minute && len(c.CannedReplies) == 2
+				c.SLARespondDays == 7 && c.IdleTimeout == 30*time.Minute && len(c.CannedReplies) == 2 &&
+				c.AuditRetention == 30*24*time.Hour
 		}},
 		{"bad proxy", map[string]string{"ADUAN_TRUSTED_PROXIES": "10.0.0.0/99"}, true, nil},
 		{"bad holiday", map[string]string{"ADUAN_HOLIDAYS": "25/12/2026"}, true, nil},
 		{"bad days", map[string]string{"ADUAN_SLA_VERIFY_DAYS": "0"}, true, nil},
+		{"bad retention", map[string]string{"ADUAN_AUDIT_RETENTION_DAYS": "-1"}, true, nil},
 		{"bad bool", map[string]string{"ADUAN_CONSOLE_SECURE_COOKIES": "yes please"}, true, nil},
 	}
 	for _, tc := range tests {
