@@ -22,6 +22,8 @@ type Adapter struct {
 	log     *slog.Logger
 	lids    LIDResolver
 	now     func() time.Time
+	// banMargin is waited after a temporary ban's expiry before connecting.
+	banMargin time.Duration
 
 	wake     chan struct{} // a state change for Run
 	counters counters
@@ -56,6 +58,8 @@ func New(cfg Config, client Client, handler bot.Handler, media bot.MediaStore, t
 		lids:    lidResolver(client),
 		now:     time.Now,
 		wake:    make(chan struct{}, 1),
+
+		banMargin: time.Minute,
 	}
 	a.health = Health{State: StateStandby, Detail: "not started", Since: a.now()}
 	configure(client, a.isTerminal)

@@ -109,7 +109,7 @@ func (a *Adapter) waitTerminal(ctx context.Context) {
 		<-ctx.Done()
 		return
 	}
-	if sleep(ctx, retryAt.Sub(a.now())+time.Minute) {
+	if sleep(ctx, retryAt.Sub(a.now())+a.banMargin) {
 		a.log.Info("whatsapp: temporary ban over; connecting again")
 		a.clearTerminal()
 	}

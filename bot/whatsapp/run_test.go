@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -217,4 +218,22 @@ func TestRunPairingFromConsole(t *testing.T) {
 	waitFor(t, "QR code gone", func() bool { _, ok := e.a.PairingQR(); return !ok })
 	e.fake.Dispatch(&events.Connected{}) // whatsmeow logs in again after pairing
 	waitFor(t, "connected", state(e, StateConnected))
+}
+
+// A temporary ban with a known expiry: no reconnect during the ban, one
+// attempt after it.
+func TestRunConnectsAgainAfterBanExpires(t *testing.T) {
+	e := newEnv(t)
+	e.a.banMargin = 200 * time.Millisecond
+	run(t, e)
+	waitFor(t, "connected", state(e, StateConnected))
+	e.fake.Kick(&events.TemporaryBan{Code: events.TempBanSentTooManySameMessage, Expire: time.Second})
+	waitFor(t, "banned", state(e, StateBanned))
+	if !strings.Contains(e.a.Health().Detail, "104") {
+		t.Errorf("detail %q does not name the ban code", e.a.Health().Detail)
+	}
+	waitFor(t, "connected after the ban", state(e, StateConnected))
+	if c, _, _ := e.fake.Counts(); c != 2 {
+		t.Fatalf("connected %d times, want 2 (one after the ban)", c)
+	}
 }
