@@ -168,14 +168,16 @@ func TestDashboard(t *testing.T) {
 		name      string
 		ck        *http.Cookie
 		see, hide []string
+		query     string
 	}{
 		{"supervisor", h.as(RoleSupervisor, ""), []string{
-			"Total laporan</span><b>4</b>", "Laporan lewat SLA</span><b>1</b>", "Waru</text>", "Sampah dan kebersihan</text>", "<svg class=\"bars\""}, nil},
-		{"agency admin", h.as(RoleAgency, "DLHK"), []string{"Total laporan</span><b>1</b>", "Sampah dan kebersihan</text>"}, []string{"Jalan dan jembatan</text>"}},
+			"Total laporan</span><b>4</b>", "Laporan lewat SLA</span><b>1</b>", "Waru</text>", "Sampah dan kebersihan</text>", "<svg class=\"bars\""}, nil, ""},
+		{"agency admin", h.as(RoleAgency, "DLHK"), []string{"Total laporan</span><b>1</b>", "Sampah dan kebersihan</text>"}, []string{"Jalan dan jembatan</text>"}, ""},
+		{"supervisor, one period", h.as(RoleSupervisor, ""), []string{"Total laporan</span><b>2</b>", "Laporan lewat SLA</span><b>0</b>"}, []string{"Sampah dan kebersihan</text>"}, "?from=2026-11-28&to=2026-11-30"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := h.do(http.MethodGet, "/console/dashboard", nil, tc.ck, nil)
+			rec := h.do(http.MethodGet, "/console/dashboard"+tc.query, nil, tc.ck, nil)
 			body := rec.Body.String()
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d", rec.Code)
