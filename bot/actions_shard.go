@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -26,13 +25,14 @@ type actionShard struct {
 	stream                string
 	log                   *slog.Logger
 	retries               []actionRetry // by due time
-	cursor                string        // own PEL read position ("0" first); "" reads new entries
+	reader                groupReader   // own pending entries first, then new ones
 	nextJanitor, nextTrim time.Time
 }
 
 func (a *ActionWorker) newShard(shard int) *actionShard {
-	return &actionShard{a: a, shard: shard, stream: a.keys.Actions(shard),
-		log: a.log.With("shard", shard), cursor: "0"}
+	stream := a.keys.Actions(shard)
+	return &actionShard{a: a, shard: shard, stream: stream, log: a.log.With("shard", shard),
+		reader: groupReader{rdb: a.rdb, stream: stream, group: GroupHandlers, consumer: a.cfg.Consumer, cursor: "0"}}
 }
 
 func (w *actionShard) run(ctx context.Context) {
@@ -90,40 +90,16 @@ func (w *actionShard) step(ctx context.Context) error {
 // read handles new entries (first this consumer's own pending ones). It blocks
 // no longer than until the next retry is due.
 func (w *actionShard) read(ctx context.Context) error {
-	id, block := ">", w.a.cfg.Block
+	block := w.a.cfg.Block
 	if len(w.retries) > 0 {
 		block = min(block, time.Until(w.retries[0].due))
 	}
-	if w.cursor != "" {
-		id = w.cursor
-	}
-	if w.cursor != "" || block < time.Millisecond {
-		block = -1
-	}
-	res, err := w.a.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-		Group: GroupHandlers, Consumer: w.a.cfg.Consumer, Streams: []string{w.stream, id},
-		Count: int64(w.a.cfg.Batch), Block: block,
-	}).Result()
-	if errors.Is(err, redis.Nil) {
-		w.cursor = ""
-		return nil
-	}
+	msgs, pending, err := w.reader.read(ctx, int64(w.a.cfg.Batch), block)
 	if err != nil {
 		return err
 	}
-	var msgs []redis.XMessage
-	for _, st := range res {
-		msgs = append(msgs, st.Messages...)
-	}
-	if w.cursor != "" {
-		if len(msgs) == 0 {
-			w.cursor = ""
-		} else {
-			w.cursor = msgs[len(msgs)-1].ID
-		}
-	}
 	for _, x := range msgs {
-		w.handle(ctx, x, id != ">")
+		w.handle(ctx, x, pending)
 	}
 	return nil
 }

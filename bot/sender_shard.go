@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sort"
 	"sync"
@@ -38,7 +37,7 @@ type shardSender struct {
 
 	chats  map[string]*chatQueue // by channel + "\x00" + chat id
 	held   map[string]*outEntry  // by entry id
-	cursor string                // PEL read position ("0" first); "" reads new entries
+	reader groupReader           // own pending entries first, then new ones
 	// channelNotBefore holds back a channel whose global budget is spent.
 	channelNotBefore      map[string]time.Time
 	nextJanitor, nextTrim time.Time
@@ -47,9 +46,10 @@ type shardSender struct {
 func newShardSender(s *ReplySender, shard int) *shardSender {
 	return &shardSender{
 		s: s, shard: shard, stream: s.keys.Outbound(shard),
-		lease: newShardLease(s.rdb, s.keys.senderLeaseKey(shard), s.cfg.Consumer, s.cfg.LeaseTTL, s.cfg.MaySend),
-		log:   s.log.With("shard", shard),
-		chats: map[string]*chatQueue{}, held: map[string]*outEntry{},
+		lease:  newShardLease(s.rdb, s.keys.senderLeaseKey(shard), s.cfg.Consumer, s.cfg.LeaseTTL, s.cfg.MaySend),
+		log:    s.log.With("shard", shard),
+		reader: groupReader{rdb: s.rdb, stream: s.keys.Outbound(shard), group: GroupSenders, consumer: s.cfg.Consumer},
+		chats:  map[string]*chatQueue{}, held: map[string]*outEntry{},
 		channelNotBefore: map[string]time.Time{},
 	}
 }
@@ -114,7 +114,7 @@ func (w *shardSender) run(ctx context.Context) {
 
 // forget drops the in-memory state; the entries stay pending in Redis.
 func (w *shardSender) forget() {
-	w.chats, w.held, w.cursor = map[string]*chatQueue{}, map[string]*outEntry{}, ""
+	w.chats, w.held, w.reader.cursor = map[string]*chatQueue{}, map[string]*outEntry{}, ""
 	w.channelNotBefore = map[string]time.Time{}
 }
 
@@ -141,7 +141,7 @@ func (w *shardSender) takeover(ctx context.Context) error {
 		start = next
 	}
 	w.s.n.reclaimed.Add(int64(n))
-	w.cursor = "0"
+	w.reader.cursor = "0"
 	now := time.Now()
 	w.nextJanitor, w.nextTrim = now.Add(w.s.cfg.JanitorEvery), now.Add(w.s.cfg.TrimEvery)
 	w.log.Info("shard taken over", "pending", n)
@@ -194,42 +194,18 @@ func (w *shardSender) fill(ctx context.Context) error {
 		}
 		return nil
 	}
-	id, block := ">", cfg.Block
+	block := cfg.Block
 	if !next.IsZero() {
 		block = min(block, next.Sub(now))
 	}
-	if w.cursor != "" {
-		id = w.cursor
+	if ready {
+		block = -1
 	}
-	if ready || w.cursor != "" || block < time.Millisecond {
-		block = -1 // no BLOCK (0 would block forever)
-	}
-	res, err := w.s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-		Group: GroupSenders, Consumer: cfg.Consumer, Streams: []string{w.stream, id},
-		Count: int64(min(cfg.Batch, room)), Block: block,
-	}).Result()
-	if errors.Is(err, redis.Nil) {
-		w.cursor = ""
-		return nil
-	}
+	msgs, pending, err := w.reader.read(ctx, int64(min(cfg.Batch, room)), block)
 	if err != nil {
-		if streamNoGroup(err) {
-			_ = streamEnsureGroup(ctx, w.s.rdb, w.stream, GroupSenders)
-		}
 		return err
 	}
-	var msgs []redis.XMessage
-	for _, st := range res {
-		msgs = append(msgs, st.Messages...)
-	}
-	if w.cursor != "" {
-		if len(msgs) == 0 {
-			w.cursor = ""
-		} else {
-			w.cursor = msgs[len(msgs)-1].ID
-		}
-	}
-	w.enqueue(ctx, msgs, id != ">")
+	w.enqueue(ctx, msgs, pending)
 	return nil
 }
 
