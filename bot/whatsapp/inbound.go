@@ -92,6 +92,10 @@ func (a *Adapter) fetchPhoto(ctx context.Context, evt *events.Message, in *bot.I
 	if !ok {
 		return nil
 	}
+	if a.media == nil {
+		in.Unsupported = UnsupportedPhotoFailed
+		return nil
+	}
 	if size > uint64(a.cfg.MaxPhotoBytes) {
 		in.Unsupported = UnsupportedPhotoTooLarge
 		return nil

@@ -133,14 +133,14 @@ func TestRender(t *testing.T) {
 
 func TestTextsFileHasEveryKey(t *testing.T) {
 	texts := loadTexts(t)
-	for _, k := range MessageKeys {
+	for _, k := range MessageKeys() {
 		if texts[k]["id"] == "" || texts[k]["en"] == "" {
 			t.Errorf("flows/defaults/whatsapp.yaml: %s needs id and en", k)
 		}
 	}
 	// Without texts the adapter still says something sensible.
 	a := &Adapter{}
-	for _, k := range MessageKeys {
+	for _, k := range MessageKeys() {
 		if a.text("id", k) == "" || a.text("en", k) == "" || a.text("id", k) == k {
 			t.Errorf("no fallback for %s", k)
 		}

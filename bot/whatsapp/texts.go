@@ -21,7 +21,9 @@ const (
 )
 
 // MessageKeys lists every message key the adapter uses, for a start-up check.
-var MessageKeys = []string{MsgChoiceHint, MsgAskLocation, MsgAskContact, MsgAskPhoto}
+func MessageKeys() []string {
+	return []string{MsgChoiceHint, MsgAskLocation, MsgAskContact, MsgAskPhoto}
+}
 
 // fallbackTexts are used only when Texts is nil or lacks a key (it then
 // returns the key itself): a citizen never sees a key name.
