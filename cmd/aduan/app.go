@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -20,8 +21,10 @@ import (
 // reply sender and the action worker.
 type app struct {
 	cfg        config
+	apiCfg     api.Config
 	log        *slog.Logger
 	rdb        redis.UniversalClient
+	closeRedis func()
 	keys       bot.Keys
 	set        *flows.Set
 	media      bot.MediaStore
@@ -36,20 +39,39 @@ type app struct {
 	whatsapp *whatsapp.Adapter // nil unless enabled
 }
 
-func newApp(ctx context.Context, c config, set *flows.Set, rdb redis.UniversalClient, media bot.MediaStore, log *slog.Logger, opts ...api.Option) (*app, error) {
-	keys := bot.NewKeys(c.RedisPrefix, c.Shards)
-	if err := bot.EnsureGroups(ctx, rdb, keys); err != nil {
+// openApp loads the flows, connects to Redis (or starts the in-memory one)
+// and wires the core with the complaint side's loops. Close it when done.
+func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
+	set, err := flows.Load(c.FlowsDir)
+	if err != nil {
 		return nil, err
 	}
+	media, err := bot.NewDirMediaStore(c.MediaDir, c.MediaMax)
+	if err != nil {
+		return nil, err
+	}
+	rdb, closeRedis, err := openRedis(ctx, c.RedisURL, log, os.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	keys := bot.NewKeys(c.RedisPrefix, c.Shards)
+	if err := bot.EnsureGroups(ctx, rdb, keys); err != nil {
+		closeRedis()
+		return nil, err
+	}
+	a := &app{cfg: c, apiCfg: api.ConfigFromEnv(), log: log, rdb: rdb, closeRedis: closeRedis, keys: keys,
+		set: set, media: media, senders: map[string]bot.Sender{}}
 	engine := flows.NewEngine(set, flows.Config{DraftTTL: c.DraftTTL})
-	a := &app{cfg: c, log: log, rdb: rdb, keys: keys, set: set, media: media,
-		senders: map[string]bot.Sender{}}
 	a.dispatcher = bot.NewDispatcher(rdb, keys, engine, bot.WithLogger(log))
 	a.notifier = bot.NewNotifier(rdb, keys)
-	opts = append(opts, api.WithTrackingKeys(keys))
-	a.service = api.NewService(rdb, c.RedisPrefix, set.Catalog(), a.notifier, a.dispatcher, set, log, opts...)
+	a.service = api.NewService(rdb, c.RedisPrefix, set.Catalog(), a.notifier, a.dispatcher, set, log,
+		api.WithTrackingKeys(keys), api.WithOutboundWebhooks(a.apiCfg.OutboundWebhookURLs...))
+	a.addComplaintLoops()
 	return a, nil
 }
+
+// close releases Redis (stopping the in-memory one).
+func (a *app) close() { a.closeRedis() }
 
 // runWorkers starts the reply sender, the action worker and the background
 // loops; the returned func waits for them after ctx is cancelled.

@@ -11,7 +11,6 @@ import (
 	"github.com/aduan-id/aduan/bot"
 	"github.com/aduan-id/aduan/bot/telegram"
 	"github.com/aduan-id/aduan/bot/whatsapp"
-	"github.com/aduan-id/aduan/flows"
 )
 
 // telegramWebhookPath is where Telegram posts updates in webhook mode.
@@ -19,7 +18,7 @@ const telegramWebhookPath = "/webhooks/telegram"
 
 // startTelegram runs the Telegram channel when ADUAN_TELEGRAM_TOKEN is set:
 // a webhook with ADUAN_PUBLIC_URL, long polling without.
-func (a *app) startTelegram(ctx context.Context, e *echo.Echo, set *flows.Set) error {
+func (a *app) startTelegram(ctx context.Context, e *echo.Echo) error {
 	token := os.Getenv("ADUAN_TELEGRAM_TOKEN")
 	if token == "" {
 		return nil
@@ -31,7 +30,7 @@ func (a *app) startTelegram(ctx context.Context, e *echo.Echo, set *flows.Set) e
 		WebhookSecret: os.Getenv("ADUAN_TELEGRAM_WEBHOOK_SECRET"),
 		MaxPhotoBytes: a.cfg.MediaMax,
 	}
-	tg, err := telegram.New(ctx, cfg, a.dispatcher, a.media, set, a.log.With("channel", bot.ChannelTelegram))
+	tg, err := telegram.New(ctx, cfg, a.dispatcher, a.media, a.set, a.log.With("channel", bot.ChannelTelegram))
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
 	}
@@ -54,7 +53,7 @@ func (a *app) startTelegram(ctx context.Context, e *echo.Echo, set *flows.Set) e
 
 // startWhatsApp runs the WhatsApp channel when ADUAN_WHATSAPP is set. The
 // number must have been linked with `aduan whatsapp link`.
-func (a *app) startWhatsApp(ctx context.Context, set *flows.Set, h *health) error {
+func (a *app) startWhatsApp(ctx context.Context) error {
 	if !envBool("ADUAN_WHATSAPP") {
 		return nil
 	}
@@ -68,7 +67,7 @@ func (a *app) startWhatsApp(ctx context.Context, set *flows.Set, h *health) erro
 	if err != nil {
 		return fmt.Errorf("whatsapp client: %w", err)
 	}
-	wa := whatsapp.New(cfg, client, a.dispatcher, a.media, set, log)
+	wa := whatsapp.New(cfg, client, a.dispatcher, a.media, a.set, log)
 	a.senders[bot.ChannelWhatsApp] = wa
 	a.whatsapp = wa
 	a.background = append(a.background, func(ctx context.Context) error { return wa.Run(ctx, a.rdb, a.keys) })

@@ -8,10 +8,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/aduan-id/aduan/api"
 	"github.com/aduan-id/aduan/bot"
 	"github.com/aduan-id/aduan/bot/terminal"
-	"github.com/aduan-id/aduan/flows"
 )
 
 // runChat opens a chat with the bot in the terminal. Every input line is one
@@ -30,25 +28,12 @@ func chat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 		return err
 	}
 	log := newLogger(c.LogFormat, env("ADUAN_LOG_LEVEL", "warn"))
-	set, err := flows.Load(c.FlowsDir)
+	a, err := openApp(ctx, c, log)
 	if err != nil {
 		return err
 	}
-	rdb, closeRedis, err := openRedis(ctx, c.RedisURL, log, os.Stderr)
-	if err != nil {
-		return err
-	}
-	defer closeRedis()
-	media, err := bot.NewDirMediaStore(c.MediaDir, c.MediaMax)
-	if err != nil {
-		return err
-	}
-	a, err := newApp(ctx, c, set, rdb, media, log)
-	if err != nil {
-		return err
-	}
-	a.addComplaintLoops(api.ConfigFromEnv())
-	term := terminal.New(a.dispatcher, media, *user, *lang, stdout)
+	defer a.close()
+	term := terminal.New(a.dispatcher, a.media, *user, *lang, stdout)
 	a.senders[bot.ChannelTerminal] = term
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

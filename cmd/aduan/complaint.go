@@ -10,15 +10,15 @@ import (
 // forwarder (always: with no external API it records delivery to the
 // agency), the outbound webhook sender, and the status poller of an external
 // Open311 server (it returns at once when there is none).
-func (a *app) addComplaintLoops(cfg api.Config) {
+func (a *app) addComplaintLoops() {
 	a.background = append(a.background,
-		api.NewForwarder(a.service, cfg).Run,
-		api.NewWebhookSender(a.service, cfg).Run,
-		api.NewPoller(a.service, cfg).Run)
+		api.NewForwarder(a.service, a.apiCfg).Run,
+		api.NewWebhookSender(a.service, a.apiCfg).Run,
+		api.NewPoller(a.service, a.apiCfg).Run)
 }
 
 // registerComplaintAPI mounts the built-in Open311 server and the signed
 // inbound webhook of an external back office.
-func (a *app) registerComplaintAPI(e *echo.Echo, cfg api.Config) {
-	api.Register(e, a.service, cfg)
+func (a *app) registerComplaintAPI(e *echo.Echo) {
+	api.Register(e, a.service, a.apiCfg)
 }

@@ -12,10 +12,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"github.com/aduan-id/aduan/api"
 	"github.com/aduan-id/aduan/api/console"
 	"github.com/aduan-id/aduan/bot"
-	"github.com/aduan-id/aduan/flows"
 )
 
 // runServe runs everything: the channels (Telegram, WhatsApp), the dispatcher,
@@ -28,48 +26,30 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(c.LogFormat, c.LogLevel)
-	set, err := flows.Load(c.FlowsDir)
+	a, err := openApp(ctx, c, log)
 	if err != nil {
 		return err
 	}
-	rdb, closeRedis, err := openRedis(ctx, c.RedisURL, log, os.Stderr)
-	if err != nil {
-		return err
-	}
-	defer closeRedis()
-	media, err := bot.NewDirMediaStore(c.MediaDir, c.MediaMax)
-	if err != nil {
-		return err
-	}
-	apiCfg := api.ConfigFromEnv()
-	var apiOpts []api.Option
-	if len(apiCfg.OutboundWebhookURLs) > 0 {
-		apiOpts = append(apiOpts, api.WithOutboundWebhooks(apiCfg.OutboundWebhookURLs...))
-	}
-	a, err := newApp(ctx, c, set, rdb, media, log, apiOpts...)
-	if err != nil {
-		return err
-	}
-	a.addComplaintLoops(apiCfg)
+	defer a.close()
 
 	consoleCfg, err := console.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		return fmt.Errorf("console config: %w", err)
 	}
 	consoleCfg.Prefix = c.RedisPrefix
-	consoleCfg.MediaStore = media
+	consoleCfg.MediaStore = a.media
 	e, err := newHTTPServer(consoleCfg.TrustedProxies)
 	if err != nil {
 		return err
 	}
-	a.registerComplaintAPI(e, apiCfg)
-	console.New(consoleCfg, rdb, a.service, set.Catalog(), log).Register(e)
+	a.registerComplaintAPI(e)
+	console.New(consoleCfg, a.rdb, a.service, a.set.Catalog(), log).Register(e)
 
 	health := newHealth(a)
-	if err := a.startTelegram(ctx, e, set); err != nil {
+	if err := a.startTelegram(ctx, e); err != nil {
 		return err
 	}
-	if err := a.startWhatsApp(ctx, set, health); err != nil {
+	if err := a.startWhatsApp(ctx); err != nil {
 		return err
 	}
 	health.register(e)
