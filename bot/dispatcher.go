@@ -138,7 +138,7 @@ func (d *Dispatcher) run(ctx context.Context, channel, chatID, userID, messageID
 			if err := d.rdb.Set(ctx, seenKey, "1", d.seenTTL).Err(); err != nil {
 				return Outcome{}, fmt.Errorf("mark seen %s: %w", seenKey, err)
 			}
-			return Outcome{Stale: true}, nil
+			return Outcome{Stale: true, Lang: res.Session.Lang}, nil
 		}
 		status, err := d.commit(ctx, shard, channel, chatID, userID, sessKey, seenKey, version, input.Tracking, res)
 		if err != nil {
@@ -146,7 +146,7 @@ func (d *Dispatcher) run(ctx context.Context, channel, chatID, userID, messageID
 		}
 		switch status {
 		case commitOK:
-			return Outcome{AnswerLabel: res.AnswerLabel}, nil
+			return Outcome{AnswerLabel: res.AnswerLabel, Lang: res.Session.Lang}, nil
 		case commitSeen:
 			return Outcome{Duplicate: true}, nil
 		case commitConflict:

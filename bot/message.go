@@ -63,4 +63,7 @@ type Outcome struct {
 	Stale bool
 	// AnswerLabel is the label of an accepted pressed choice.
 	AnswerLabel string
+	// Lang is the conversation's language, for what the adapter itself says
+	// (e.g. "that question has passed"); "" for a duplicate.
+	Lang string
 }

@@ -104,9 +104,7 @@ func (t *turn) run() {
 		t.startFromOutside()
 		return
 	}
-	if words := t.e.set.words["emergency"]; len(words) > 0 && containsWord(normalize(t.in.Text), words) {
-		t.say(t.msg("emergency", nil))
-	}
+	t.emergency()
 	if t.in.Choice != "" {
 		t.pressed()
 		return
@@ -128,6 +126,26 @@ func (t *turn) run() {
 		return
 	}
 	t.answer()
+}
+
+// emergencyRepeat is how long the emergency number is not repeated, unless
+// the message is nothing but an emergency word.
+const emergencyRepeat = 15 * time.Minute
+
+// emergency answers emergency words at once with the emergency number, before
+// the conversation goes on.
+func (t *turn) emergency() {
+	words := t.e.set.words["emergency"]
+	text := normalize(t.in.Text)
+	if len(words) == 0 || !containsWord(text, words) {
+		return
+	}
+	alone := contains(words, strings.Trim(text, "!?. "))
+	if !alone && t.s.Warned > 0 && t.in.Now.Sub(time.Unix(t.s.Warned, 0)) < emergencyRepeat {
+		return
+	}
+	t.s.Warned = t.in.Now.Unix()
+	t.say(t.msg("emergency", nil))
 }
 
 // prepare sets the language and restarts sessions that no longer fit the

@@ -49,6 +49,10 @@ type Session struct {
 	Ret string `json:"x,omitempty"`
 	// Tries counts wrong answers at the current step, to vary the re-ask.
 	Tries int `json:"w,omitempty"`
+	// Warned is the unix time the emergency number was last given, so a
+	// flooding report that says "banjir" in every answer is not interrupted
+	// by the same warning each time.
+	Warned int64 `json:"g,omitempty"`
 }
 
 // Input is one message of a citizen, already converted from its channel.

@@ -21,7 +21,11 @@ func (a *Adapter) afterCallback(ctx context.Context, log *slog.Logger, c convers
 	cb := c.callback
 	text := ""
 	if out.Stale {
-		text = a.text(c.in.Lang, keyStale, nil)
+		lang := out.Lang
+		if lang == "" {
+			lang = c.in.Lang
+		}
+		text = a.text(lang, keyStale, nil)
 	}
 	a.answerCallback(ctx, log, cb.queryID, text)
 	if out.Stale || out.Duplicate || cb.messageID == 0 {
