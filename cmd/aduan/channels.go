@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -75,9 +76,14 @@ func (a *app) startWhatsApp(ctx context.Context) error {
 }
 
 func whatsappConfig(c config) whatsapp.Config {
-	return whatsapp.Config{
+	cfg := whatsapp.Config{
 		StoreDialect:  os.Getenv("ADUAN_WHATSAPP_STORE_DIALECT"),
 		StoreDSN:      os.Getenv("ADUAN_WHATSAPP_STORE_DSN"),
 		MaxPhotoBytes: c.MediaMax,
 	}
+	if cfg.StoreDSN == "" && (cfg.StoreDialect == "" || cfg.StoreDialect == "sqlite") {
+		// The SQLite device store lives with the rest of the local data.
+		cfg.StoreDSN = "file:" + filepath.Join(c.DataDir, "whatsapp.db") + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)"
+	}
+	return cfg
 }
