@@ -59,7 +59,7 @@ func (a *app) startWhatsApp(ctx context.Context) error {
 		return nil
 	}
 	cfg := whatsappConfig(a.cfg)
-	log := a.log.With("channel", bot.ChannelWhatsApp)
+	log := a.log // the adapter adds channel=whatsapp itself
 	container, err := whatsapp.OpenStore(ctx, cfg, log)
 	if err != nil {
 		return fmt.Errorf("whatsapp store: %w", err)
