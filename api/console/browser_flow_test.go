@@ -99,6 +99,10 @@ func TestBrowserEndToEnd(t *testing.T) {
 
 	// 4. Reply: queued on the outbound stream for the citizen's chat, then
 	// delivered by the reply sender to Telegram.
+	do("canned reply fills the box",
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("select[name=canned]"); s.value = "1"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`),
+		waitFor(`document.querySelector("#reply-text").value.startsWith("Laporan Anda sudah kami teruskan")`),
+	)
 	const reply = "Terima kasih, Bu. Tim UPT Jalan Waru akan menambal lubang ini hari Kamis."
 	do("reply",
 		chromedp.SetValue(chromedp.CSS(`#reply textarea[name=text]`), reply),
@@ -167,7 +171,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	}
 }
 
-// waitJS waits until the expression is true in the page. It evaluates it
+// waitJS waits until the page has loaded and the expression is true. It evaluates it
 // again and again (every 50 ms, until the step's context ends), surviving the
 // navigations a form submission causes.
 func waitJS(js string) chromedp.Action[chromedp.Void] {

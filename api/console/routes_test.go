@@ -63,6 +63,7 @@ func TestPublicRoutes(t *testing.T) {
 		{"/console/", http.StatusSeeOther, "/console/inbox", ""},
 		{"/console/login", http.StatusOK, "", `name="password"`},
 		{"/console/static/console.css", http.StatusOK, "", ":root"},
+		{"/console/static/console.js", http.StatusOK, "", "data-fill"},
 		{"/console/static/../console.go", http.StatusNotFound, "", ""},
 	}
 	for _, tc := range tests {
