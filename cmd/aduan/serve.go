@@ -31,6 +31,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.close()
+	if c.RedisURL == "" {
+		if err := a.addDemoSupervisor(ctx, c.Listen, os.Stderr); err != nil {
+			return err
+		}
+	}
 
 	consoleCfg, err := console.ConfigFromEnv(os.Getenv)
 	if err != nil {
