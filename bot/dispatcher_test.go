@@ -271,3 +271,43 @@ func TestStaleButton(t *testing.T) {
 		t.Errorf("stale press changed the session: version %d->%d category %q", v, v2, s.Fields["category"])
 	}
 }
+
+// A citizen who leaves mid-draft and comes back hours later (same chat, real
+// Redis) is asked whether to continue; the session in Redis expires with the
+// draft TTL.
+func TestResumeAfterLeavingMidDraft(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	set, err := flows.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	keys := bot.NewKeys(prefix, 4)
+	d := bot.NewDispatcher(rdb, keys, flows.NewEngine(set, flows.Config{DraftTTL: 72 * time.Hour}),
+		bot.WithClock(func() time.Time { return now }))
+	ctx := context.Background()
+	for i, text := range []string{"lapor", "1", "Jembatan retak di Tulangan"} {
+		if _, err := d.Handle(ctx, msg("c7", fmt.Sprint(i), text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ttl, err := rdb.PTTL(ctx, keys.Session(bot.ChannelTerminal, "c7")).Result()
+	if err != nil || ttl <= 71*time.Hour || ttl > 72*time.Hour {
+		t.Errorf("session TTL = %v, want the 72h draft TTL", ttl)
+	}
+	now = now.Add(3 * time.Hour)
+	if _, err := d.Handle(ctx, msg("c7", "3", "halo")); err != nil {
+		t.Fatal(err)
+	}
+	replies := outbound(t, rdb, keys, "c7")
+	last := replies[len(replies)-1]
+	if !strings.Contains(last.Text, "Jembatan retak di Tulangan") || !strings.Contains(last.Text, "3 hari") || len(last.Choices) != 2 {
+		t.Fatalf("no offer to continue the draft (with its title and how long drafts are kept): %+v", last)
+	}
+	if _, err := d.Handle(ctx, msg("c7", "4", "lanjutkan")); err != nil {
+		t.Fatal(err)
+	}
+	if _, s := session(t, rdb, keys, "c7"); s.Step != "description" || s.Fields["title"] != "Jembatan retak di Tulangan" {
+		t.Errorf("draft not continued: step %q fields %v", s.Step, s.Fields)
+	}
+}

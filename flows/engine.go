@@ -110,15 +110,20 @@ func (t *turn) run() {
 		return
 	}
 	t.out.Accepted = true
+	if t.s.Flow != "" && !t.s.Resume && t.s.Updated > 0 && t.in.Now.Sub(time.Unix(t.s.Updated, 0)) > t.e.cfg.ResumeAfter {
+		// Back after a while: a greeting or an answer gets the offer to
+		// continue the draft; an explicit command (cancel, help...) still works.
+		switch intent, _ := t.intent(); intent {
+		case "", "menu", "start", "report":
+			t.offerResume()
+			return
+		}
+	}
 	if t.global() {
 		return
 	}
 	if t.s.Resume {
 		t.answerResume(matchOption(t.in.Text, t.resumeOptions()))
-		return
-	}
-	if t.s.Flow != "" && t.s.Updated > 0 && t.in.Now.Sub(time.Unix(t.s.Updated, 0)) > t.e.cfg.ResumeAfter {
-		t.offerResume()
 		return
 	}
 	if t.s.Flow == "" {
