@@ -76,9 +76,7 @@ func (d *Dispatcher) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 	if in.Received.IsZero() {
 		in.Received = d.now()
 	}
-	input := flows.Input{Text: in.Text, Choice: in.Choice, Location: in.Location, Photos: in.Photos,
-		Contact: in.Contact, Unsupported: in.Unsupported, LangHint: in.Lang}
-	out, err := d.run(ctx, in.Channel, in.ChatID, in.UserID, in.MessageID, input)
+	out, err := d.run(ctx, in.Channel, in.ChatID, in.UserID, in.MessageID, in.Input())
 	if err != nil {
 		d.stats.Failed.Add(1)
 		return out, err

@@ -38,6 +38,12 @@ type Inbound struct {
 	Received time.Time
 }
 
+// Input is what the flow engine reads of the message.
+func (in Inbound) Input() flows.Input {
+	return flows.Input{Text: in.Text, Choice: in.Choice, Location: in.Location, Photos: in.Photos,
+		Contact: in.Contact, Unsupported: in.Unsupported, LangHint: in.Lang}
+}
+
 // Outbound is one message to a citizen, as queued on the outbound stream.
 type Outbound struct {
 	// ID is the stream entry id; stable across retries, so a channel may use it

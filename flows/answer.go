@@ -80,6 +80,12 @@ func normalizeAll(ws []string) []string {
 
 func (t *turn) isSkip() bool {
 	a := normalize(t.in.Text)
+	if a == "" {
+		a = strings.TrimSpace(t.in.Text) // "-" alone
+	}
+	if a == "" {
+		return false
+	}
 	for _, w := range t.e.set.words["skip"] {
 		if a == w {
 			return true
@@ -90,6 +96,9 @@ func (t *turn) isSkip() bool {
 
 func (t *turn) isDone() bool {
 	a := normalize(t.in.Text)
+	if a == "" {
+		return false
+	}
 	for _, w := range append(t.e.set.words["done"], t.e.set.words["skip"]...) {
 		if a == w {
 			return true
@@ -282,10 +291,9 @@ func (t *turn) answerPhotos(st *Step) {
 func (t *turn) answerPhone(st *Step) {
 	raw := t.in.Text
 	if c := t.in.Contact; c != nil {
+		// Only the number: a citizen who skipped their name keeps it out of
+		// the report even when their contact card carries it.
 		raw = c.Phone
-		if c.Name != "" && t.s.Fields["name"] == "" {
-			t.s.Fields["name"] = c.Name
-		}
 	}
 	p, err := NormalizePhone(raw)
 	if err != nil {

@@ -107,3 +107,22 @@ func TestTextIsStoredByteExact(t *testing.T) {
 		t.Error("a 10,500-character description was not accepted byte-exact")
 	}
 }
+
+// A message without text (a shared contact card, a pin) is never a "skip":
+// the skip word "-" normalises to nothing and once matched every such message.
+func TestMessageWithoutTextIsNotSkip(t *testing.T) {
+	e := newTestEngine(t)
+	r := walk(e, Session{}, "lapor", "1", "Jalan berlubang besar", "Lubang besar di depan sekolah, sudah dua minggu.",
+		"kemarin", "Jl. Raya Candi 5", "candi", "lewati", "rahasia", "lewati")
+	if r.Session.Step != "phone" {
+		t.Fatalf("at %q, want phone", r.Session.Step)
+	}
+	got := e.Step(r.Session, Input{Contact: &Contact{Name: "Warga", Phone: "+62 812-3456-7890", Own: true}, Now: t0})
+	if got.Session.Fields["phone"] != "+6281234567890" {
+		t.Errorf("contact card skipped the phone step: phone %q", got.Session.Fields["phone"])
+	}
+	got = e.Step(r.Session, Input{Text: "-", Now: t0})
+	if got.Session.Step != "summary" || got.Session.Fields["phone"] != "" {
+		t.Errorf(`"-" should still skip the optional phone: step %q phone %q`, got.Session.Step, got.Session.Fields["phone"])
+	}
+}

@@ -106,7 +106,13 @@ func parse(files map[string][]byte, dir string) (*Set, error) {
 		}
 		for intent, ws := range f.Words {
 			for _, w := range ws {
-				s.words[intent] = append(s.words[intent], normalize(w))
+				// A word that normalises to nothing ("-") would match every
+				// message without text, such as a shared contact card.
+				if n := normalize(w); n != "" {
+					s.words[intent] = append(s.words[intent], n)
+				} else if w != "" {
+					s.words[intent] = append(s.words[intent], w)
+				}
 			}
 		}
 		if f.Region != nil || len(f.Services) > 0 {
