@@ -3,6 +3,7 @@ package whatsapp
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ import (
 )
 
 func sqliteConfig(t *testing.T) Config {
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "data") // created by OpenStore
 	return Config{StoreDSN: "file:" + filepath.Join(dir, "whatsapp.db") + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)", InstanceID: "t"}
 }
 
@@ -42,6 +43,9 @@ func TestSQLiteStoreAndRealClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
+	if fi, err := os.Stat(sqliteFile(cfg.withDefaults())); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("store file: %v %v (want mode 0600)", fi, err)
+	}
 	cli, err := NewClient(ctx, c, nil)
 	if err != nil {
 		t.Fatal(err)
