@@ -24,6 +24,7 @@ import (
 //	aduan admin passwd --email a@b.id
 //	aduan admin disable --email a@b.id
 //	aduan admin enable --email a@b.id
+//	aduan admin unlock --email a@b.id   (clear a login lockout)
 //	aduan admin list
 func AdminCommand(ctx context.Context, rdb redis.UniversalClient, prefix string, args []string, stdin io.Reader, stdout io.Writer) error {
 	accts := NewAccounts(rdb, prefix)
@@ -90,6 +91,15 @@ func AdminCommand(ctx context.Context, rdb redis.UniversalClient, prefix string,
 			return fmt.Errorf("aduan admin %s %s: %w", sub, *email, err)
 		}
 		fmt.Fprintf(stdout, "%sd %s\n", sub, NormalizeEmail(*email))
+	case "unlock":
+		if err := needEmail(); err != nil {
+			return err
+		}
+		l := &loginLimiter{rdb: rdb, prefix: accts.prefix}
+		if err := l.succeed(ctx, NormalizeEmail(*email)); err != nil {
+			return fmt.Errorf("aduan admin unlock %s: %w", *email, err)
+		}
+		fmt.Fprintf(stdout, "unlocked %s\n", NormalizeEmail(*email))
 	case "list":
 		list, err := accts.List(ctx)
 		if err != nil {
@@ -116,6 +126,7 @@ const adminUsage = `usage: aduan admin <command>
   passwd --email E
   disable --email E
   enable --email E
+  unlock --email E      (clear a login lockout of the account)
   list
 The password is read from the terminal (asked twice) or from the first line of stdin.`
 

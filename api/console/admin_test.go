@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aduan-id/aduan/bot/redistest"
 )
@@ -69,6 +70,22 @@ func TestAdminCommand(t *testing.T) {
 	}
 	if out, err := run("", "enable", "--email", "dlhk@sidoarjo.go.id"); err != nil || !strings.Contains(out, "enabled") {
 		t.Errorf("enable: %q %v", out, err)
+	}
+	// unlock clears an account's lockout.
+	lim := &loginLimiter{rdb: rdb, prefix: prefix, max: 5, window: time.Minute}
+	for range 5 {
+		if err := lim.fail(ctxT(t), "boss@sidoarjo.go.id", "198.51.100.1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if blocked, _, _ := lim.blocked(ctxT(t), "boss@sidoarjo.go.id", "198.51.100.2"); !blocked {
+		t.Fatal("not locked out after 5 failures")
+	}
+	if out, err := run("", "unlock", "--email", "BOSS@sidoarjo.go.id"); err != nil || !strings.Contains(out, "unlocked boss@sidoarjo.go.id") {
+		t.Errorf("unlock: %q %v", out, err)
+	}
+	if blocked, _, _ := lim.blocked(ctxT(t), "boss@sidoarjo.go.id", "198.51.100.2"); blocked {
+		t.Error("still locked out after unlock")
 	}
 	// The stored hash is bcrypt, never the password.
 	raw, _ := rdb.HGet(ctxT(t), prefix+":console:acct:boss@sidoarjo.go.id", "hash").Result()

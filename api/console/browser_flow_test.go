@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,41 +48,45 @@ func TestBrowserEndToEnd(t *testing.T) {
 		return v
 	}
 	waitFor := waitJS
-	listed := func() []string {
-		return strings.Fields(eval(`[...document.querySelectorAll("td.num a")].map(a => a.textContent).join(" ")`))
+	const listJS = `[...document.querySelectorAll("td.num a")].map(a => a.textContent).join(" ")`
+	// expectListed waits until the inbox lists want (a page may still be
+	// settling), and fails with what it lists instead.
+	expectListed := func(what string, want []string) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, waitFor(listJS+` === "`+strings.Join(want, " ")+`"`)); err != nil {
+			t.Fatalf("%s lists %q, want %v", what, eval(listJS), want)
+		}
 	}
 	login := func(email string) {
 		do("login "+email,
 			chromedp.Navigate(base+"/console/"),
-			chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)),
-			chromedp.SendKeys(chromedp.CSS(`input[name=email]`), email),
-			chromedp.SendKeys(chromedp.CSS(`input[name=password]`), testPassword),
-			chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
+			waitFor(`document.querySelector("input[name=email]") !== null`),
+			jsSet(`input[name=email]`, email),
+			jsSet(`input[name=password]`, testPassword),
+			jsClick(`form button[type=submit]`),
 			waitFor(`location.pathname === "/console/inbox" && document.querySelector("table.list") !== null`),
 		)
 	}
 
 	// 1. The agency admin sees their agency's reports only.
 	login("rudi@dpubmsda.sidoarjo.go.id")
-	if got, want := listed(), []string{"SDA-JLN010", "SDA-BJR004", "SDA-JLN001", "SDA-JLN002", "SDA-JLN005", "SDA-BJR003"}; !slices.Equal(got, want) {
-		t.Fatalf("inbox lists %v, want %v", got, want)
-	}
+	expectListed("the inbox", []string{"SDA-JLN010", "SDA-BJR004", "SDA-JLN001", "SDA-JLN002", "SDA-JLN005", "SDA-BJR003"})
 	do("inbox screenshot", shot("console-inbox.png"))
 
 	// 2. Filter: roads in Waru.
 	do("filter",
-		chromedp.SetValue(chromedp.CSS(`select[name=category]`), "jalan"),
-		chromedp.SetValue(chromedp.CSS(`select[name=kecamatan]`), "Waru"),
-		chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)),
+		jsSet(`select[name=category]`, "jalan"),
+		jsSet(`select[name=kecamatan]`, "Waru"),
+		jsClick(`form.filters button[type=submit]`),
 		waitFor(`location.search.includes("category=jalan") && location.search.includes("kecamatan=Waru")`),
 	)
-	if got, want := listed(), []string{"SDA-JLN010", "SDA-JLN001"}; !slices.Equal(got, want) {
-		t.Fatalf("filtered inbox lists %v, want %v", got, want)
-	}
+	expectListed("the filtered inbox", []string{"SDA-JLN010", "SDA-JLN001"})
 
 	// 3. Open a report: photos load through the console, PII is masked.
 	do("open report",
-		chromedp.Click(chromedp.CSS(`a[href="/console/reports/SDA-JLN001"]`)),
+		jsClick(`a[href="/console/reports/SDA-JLN001"]`),
 		waitFor(`location.pathname === "/console/reports/SDA-JLN001"`),
 		waitFor(`[...document.querySelectorAll(".photos img")].length === 2 && [...document.querySelectorAll(".photos img")].every(i => i.complete && i.naturalWidth > 0)`),
 	)
@@ -105,8 +108,8 @@ func TestBrowserEndToEnd(t *testing.T) {
 	)
 	const reply = "Terima kasih, Bu. Tim UPT Jalan Waru akan menambal lubang ini hari Kamis."
 	do("reply",
-		chromedp.SetValue(chromedp.CSS(`#reply textarea[name=text]`), reply),
-		chromedp.Click(chromedp.CSS(`#reply button[type=submit]`)),
+		jsSet(`#reply textarea[name=text]`, reply),
+		jsClick(`#reply button[type=submit]`),
 		waitFor(`location.search.includes("ok=reply.sent") && document.querySelector(".flash") !== null`),
 	)
 	q := w.queued(bot.ChannelTelegram, "5001")
@@ -136,9 +139,9 @@ func TestBrowserEndToEnd(t *testing.T) {
 	// 5. Change status with a note: the citizen is notified.
 	const note = "Penambalan dijadwalkan Kamis pagi."
 	do("status",
-		chromedp.SetValue(chromedp.CSS(`select[name=status]`), "in_progress"),
-		chromedp.SetValue(chromedp.CSS(`textarea[name=note]`), note),
-		chromedp.Click(chromedp.CSS(`form[action$="/status"] button[type=submit]`)),
+		jsSet(`select[name=status]`, "in_progress"),
+		jsSet(`textarea[name=note]`, note),
+		jsClick(`form[action$="/status"] button[type=submit]`),
 		waitFor(`location.search.includes("ok=status.changed")`),
 	)
 	w.tg.WaitFor(t, 15*time.Second, "the status notice on Telegram", sentTo("5001", note))
@@ -148,7 +151,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	do("report screenshot", chromedp.Navigate(base+"/console/reports/SDA-JLN001"), shot("console-report.png"))
 
 	// 6. Another agency's report is not found.
-	do("other agency", chromedp.Navigate(base+"/console/reports/SDA-SMP006"), chromedp.WaitVisible(chromedp.CSS(`.error-page`)))
+	do("other agency", chromedp.Navigate(base+"/console/reports/SDA-SMP006"), waitFor(`document.querySelector(".error-page") !== null`))
 	if got := eval(`document.querySelector(".error-page h1").textContent`); got != "404" {
 		t.Errorf("another agency's report: %q, want 404", got)
 	}
@@ -157,14 +160,14 @@ func TestBrowserEndToEnd(t *testing.T) {
 	}
 
 	// 7. A supervisor's dashboard, and the inbox on a phone-sized screen.
-	do("logout", chromedp.Navigate(base+"/console/inbox"), chromedp.Click(chromedp.CSS(`form[action="/console/logout"] button`)),
+	do("logout", chromedp.Navigate(base+"/console/inbox"), jsClick(`form[action="/console/logout"] button`),
 		waitFor(`location.pathname === "/console/login"`))
 	login("ratna@sidoarjo.go.id")
-	do("dashboard", chromedp.Navigate(base+"/console/dashboard"), chromedp.WaitVisible(chromedp.CSS(`svg.bars`)), shot("console-dashboard.png"))
+	do("dashboard", chromedp.Navigate(base+"/console/dashboard"), waitFor(`document.querySelector("svg.bars") !== null`), shot("console-dashboard.png"))
 	if got := eval(`document.querySelectorAll("svg.bars rect.bar").length.toString()`); got == "0" {
 		t.Error("dashboard has no bars")
 	}
-	do("phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/console/inbox"), chromedp.WaitVisible(chromedp.CSS(`table.list`)),
+	do("phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/console/inbox"), waitFor(`document.querySelector("table.list") !== null`),
 		shot("console-inbox-phone.png"))
 	if got := eval(`(document.documentElement.scrollWidth <= 390).toString()`); got != "true" {
 		t.Errorf("inbox scrolls sideways on a phone (scrollWidth > 390)")
@@ -190,4 +193,17 @@ func waitJS(js string) chromedp.Action[chromedp.Void] {
 			}
 		}
 	})
+}
+
+// jsClick clicks the element in the page's own JavaScript, which (unlike a
+// DevTools node click) cannot hold a node id from a page that a navigation
+// just replaced.
+func jsClick(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).click()`, sel))
+}
+
+// jsSet sets a form field's value and fires its change event.
+func jsSet(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+		`(() => { const el = document.querySelector(%q); el.value = %q; el.dispatchEvent(new Event("change", {bubbles: true})); })()`, sel, value))
 }
