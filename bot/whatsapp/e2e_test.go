@@ -243,3 +243,22 @@ func TestEndToEndComplaint(t *testing.T) {
 	}
 	t.Logf("tracking number %s", last[i:i+10])
 }
+
+// The flows package loads flows/defaults/whatsapp.yaml with the other
+// defaults, and its *flows.Set serves the adapter's texts.
+func TestFlowsSetHasTheAdapterTexts(t *testing.T) {
+	set, err := flows.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts whatsapp.Texts = set
+	for _, k := range whatsapp.MessageKeys() {
+		if !set.HasMessage(k) {
+			t.Errorf("message %s missing from the loaded flows", k)
+			continue
+		}
+		if id, en := texts.Message("id", k, nil), texts.Message("en", k, nil); id == en || id == "" || en == "" {
+			t.Errorf("%s: id %q en %q", k, id, en)
+		}
+	}
+}
