@@ -198,9 +198,10 @@ func TestRoleAccess(t *testing.T) {
 func TestUnknownReportIs404(t *testing.T) {
 	h := newHarness(t, nil)
 	ck := h.as(RoleSupervisor, "")
-	for _, p := range []string{"/console/reports/SDA-NOPE", "/console/reports/SDA-NOPE/photos/0"} {
-		if rec := h.do(http.MethodGet, p, nil, ck, nil); rec.Code != http.StatusNotFound {
-			t.Errorf("%s: %d, want 404", p, rec.Code)
+	for _, p := range []string{"/console/reports/SDA-NOPE", "/console/reports/SDA-NOPE/photos/0", "/console/nothing/here"} {
+		rec := h.do(http.MethodGet, p, nil, ck, nil)
+		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), `class="card error-page"`) {
+			t.Errorf("%s: %d, want the console's 404 page", p, rec.Code)
 		}
 	}
 	if rec := h.do(http.MethodPost, "/console/reports/SDA-NOPE/reply", url.Values{"text": {"x"}}, ck, nil); rec.Code != http.StatusNotFound {
