@@ -48,8 +48,10 @@ func TestEndToEndComplaint(t *testing.T) {
 			if s := w.a.Stats(); s.Failed != 0 || s.Duplicates != 0 || s.Handled < 14 {
 				t.Errorf("adapter stats %+v", s)
 			}
-			if n := len(w.tg.CallsOf("answerCallbackQuery", "")); n != 7 {
-				t.Errorf("%d callback answers, want 7 (one per press)", n)
+			// Presses of inline buttons (the phone question's "Lewati" is a
+			// reply-keyboard text button: a message, not a callback).
+			if n := len(w.tg.CallsOf("answerCallbackQuery", "")); n != 6 {
+				t.Errorf("%d callback answers, want 6 (one per press)", n)
 			}
 		})
 	}

@@ -42,7 +42,14 @@ func (a *Adapter) Send(ctx context.Context, msg bot.Outbound) error {
 	if err != nil {
 		return &bot.SendError{Err: err, Permanent: true}
 	}
-	request := a.requestKeyboard(msg.Lang, msg.Ask)
+	request := a.requestKeyboard(msg.Lang, msg.Ask, msg.Choices)
+	if request != nil {
+		// One message holds one keyboard, and one queued reply must be one
+		// sendMessage (the rate limiter booked one): the choices ride on the
+		// request keyboard as text buttons, which send their label — an
+		// answer the engine reads like a typed one.
+		inline = nil
+	}
 
 	parts := splitText(msg.Text, maxMessageLen)
 	done := a.partsSent(msg.ID)
@@ -68,11 +75,6 @@ func (a *Adapter) Send(ctx context.Context, msg bot.Outbound) error {
 		}
 	}
 	a.notePartsSent(msg.ID, 0)
-	if inline != nil && request != nil {
-		// One message holds one keyboard: the request button follows.
-		hint, entities := boldEntities(a.text(msg.Lang, askHintKey(msg.Ask), nil))
-		return a.sendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: hint, Entities: entities, ReplyMarkup: request})
-	}
 	return nil
 }
 
@@ -119,8 +121,10 @@ func inlineKeyboard(step string, choices []flows.Choice) (*tgmodels.InlineKeyboa
 	return &tgmodels.InlineKeyboardMarkup{InlineKeyboard: rows}, nil
 }
 
-// requestKeyboard is the reply keyboard for a location or contact question.
-func (a *Adapter) requestKeyboard(lang, ask string) *tgmodels.ReplyKeyboardMarkup {
+// requestKeyboard is the reply keyboard for a location or contact question:
+// the request button, then the question's choices (e.g. "Skip") as text
+// buttons.
+func (a *Adapter) requestKeyboard(lang, ask string, choices []flows.Choice) *tgmodels.ReplyKeyboardMarkup {
 	var b tgmodels.KeyboardButton
 	switch ask {
 	case flows.AskLocation:
@@ -130,15 +134,9 @@ func (a *Adapter) requestKeyboard(lang, ask string) *tgmodels.ReplyKeyboardMarku
 	default:
 		return nil
 	}
-	return &tgmodels.ReplyKeyboardMarkup{
-		Keyboard:       [][]tgmodels.KeyboardButton{{b}},
-		ResizeKeyboard: true, OneTimeKeyboard: true,
+	rows := [][]tgmodels.KeyboardButton{{b}}
+	for _, c := range choices {
+		rows = append(rows, []tgmodels.KeyboardButton{{Text: c.Label}})
 	}
-}
-
-func askHintKey(ask string) string {
-	if ask == flows.AskContact {
-		return keyAskContact
-	}
-	return keyAskLocation
+	return &tgmodels.ReplyKeyboardMarkup{Keyboard: rows, ResizeKeyboard: true, OneTimeKeyboard: true}
 }

@@ -13,8 +13,6 @@ const (
 	keyPhotoTooLarge  = "telegram_photo_too_large"
 	keyButtonLocation = "telegram_button_location"
 	keyButtonContact  = "telegram_button_contact"
-	keyAskLocation    = "telegram_ask_location_button"
-	keyAskContact     = "telegram_ask_contact_button"
 )
 
 // commands of the bot's menu: the command in Indonesian and English, and the
@@ -37,8 +35,6 @@ var fallbackTexts = map[string]string{
 	keyPhotoTooLarge:  "Maaf, foto terlalu besar. / Sorry, the photo is too large.",
 	keyButtonLocation: "📍 Lokasi / Location",
 	keyButtonContact:  "📱 Kontak / Contact",
-	keyAskLocation:    "⬇️",
-	keyAskContact:     "⬇️",
 }
 
 // text returns the text of key in lang, or a fallback.
