@@ -122,6 +122,7 @@ func (c *Console) Register(e *echo.Echo) {
 	a.GET("/dead-letters", c.deadLetters)
 	a.POST("/dead-letters/:id/retry", c.retryDeadLetter, c.requireWrite)
 	a.GET("/audit", c.auditPage, c.requireRole(RoleSupervisor))
+	a.GET("/accounts", c.accountsPage, c.requireRole(RoleSupervisor))
 	a.RouteNotFound("/*", func(ec echo.Context) error { return c.renderError(ec, http.StatusNotFound) })
 }
 

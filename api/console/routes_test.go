@@ -20,6 +20,7 @@ var routes = []struct {
 	{http.MethodGet, "/console/dashboard", nil},
 	{http.MethodGet, "/console/dead-letters", nil},
 	{http.MethodGet, "/console/audit", nil},
+	{http.MethodGet, "/console/accounts", nil},
 	{http.MethodGet, "/console/reports/SDA-A1", nil},
 	{http.MethodGet, "/console/reports/SDA-A1/photos/0", nil},
 	{http.MethodPost, "/console/reports/SDA-A1/reveal", url.Values{}},
@@ -134,16 +135,16 @@ func TestRoleAccess(t *testing.T) {
 	}{
 		{"supervisor", RoleSupervisor, "", nil},
 		{"agency admin of the report", RoleAgency, "DPUBMSDA", map[string]int{
-			"/audit": denied, "/reveal": denied, "/reassign": denied}},
+			"/audit": denied, "/accounts": denied, "/reveal": denied, "/reassign": denied}},
 		{"agency admin of another agency", RoleAgency, "DLHK", map[string]int{
-			"/audit": denied, "/reveal": denied, "/reassign": denied,
+			"/audit": denied, "/accounts": denied, "/reveal": denied, "/reassign": denied,
 			"/reports/SDA-A1": notFound, "/photos/0": notFound, "/reply": notFound, "/ask": notFound,
 			"/status": notFound, "/note": notFound, "/retry": notFound}},
 		{"viewer of the agency", RoleViewer, "DPUBMSDA", map[string]int{
-			"/audit": denied, "/reveal": denied, "/reassign": denied, "/reply": denied, "/ask": denied,
+			"/audit": denied, "/accounts": denied, "/reveal": denied, "/reassign": denied, "/reply": denied, "/ask": denied,
 			"/status": denied, "/note": denied, "/retry": denied}},
 		{"viewer of another agency", RoleViewer, "DLHK", map[string]int{
-			"/audit": denied, "/reveal": denied, "/reassign": denied, "/reply": denied, "/ask": denied,
+			"/audit": denied, "/accounts": denied, "/reveal": denied, "/reassign": denied, "/reply": denied, "/ask": denied,
 			"/status": denied, "/note": denied, "/retry": denied,
 			"/reports/SDA-A1": notFound, "/photos/0": notFound}},
 	}
@@ -254,5 +255,22 @@ func TestLanguage(t *testing.T) {
 	}
 	if !found {
 		t.Error("?lang=en did not remember the language in a cookie")
+	}
+}
+
+func TestAccountsPage(t *testing.T) {
+	h := newHarness(t, nil)
+	h.account("rudi@dpubmsda.sidoarjo.go.id", RoleAgency, "DPUBMSDA")
+	if err := h.con.accounts.SetDisabled(ctxT(t), "rudi@dpubmsda.sidoarjo.go.id", true); err != nil {
+		t.Fatal(err)
+	}
+	body := h.do(http.MethodGet, "/console/accounts", nil, h.as(RoleSupervisor, ""), nil).Body.String()
+	for _, want := range []string{"rudi@dpubmsda.sidoarjo.go.id", "DPUBMSDA", "Admin instansi", "Nonaktif", "supervisor1@sidoarjo.go.id"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("accounts page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "$2a$") {
+		t.Error("accounts page shows a password hash")
 	}
 }
