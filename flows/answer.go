@@ -25,6 +25,16 @@ func (t *turn) answer() {
 		t.advance(st.Next)
 		return
 	}
+	if st.Type != StepChoice && st.Type != StepSummary && len(t.in.Photos) == 0 {
+		// "1" or "satu" answers a free-text step's own menu ("1. Selesai",
+		// "1. Lewati") on channels without buttons.
+		if opts := t.buttons(st); len(opts) > 0 {
+			if i := matchExact(t.in.Text, opts); i >= 0 {
+				t.answerChoice(opts[i].Value)
+				return
+			}
+		}
+	}
 	switch st.Type {
 	case StepChoice, StepSummary:
 		opts := t.options(st)
@@ -68,6 +78,17 @@ func (t *turn) answer() {
 	case StepPhone:
 		t.answerPhone(st)
 	}
+}
+
+// buttons are the choices a free-text step shows (see ask).
+func (t *turn) buttons(st *Step) []Option {
+	switch {
+	case st.Type == StepPhotos && len(t.photoRefs()) > 0:
+		return []Option{{Value: "done", Label: t.e.set.messages["choice_done"]}}
+	case st.Type == StepPhotos || st.Optional:
+		return []Option{{Value: "skip", Label: t.e.set.messages["choice_skip"]}}
+	}
+	return nil
 }
 
 func normalizeAll(ws []string) []string {

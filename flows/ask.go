@@ -130,7 +130,13 @@ func (t *turn) reask(st *Step, reason string) {
 	case ok:
 		t.say(fill(text.In(t.lang()), t.vars(map[string]string{"min": fmt.Sprint(st.Min), "max": fmt.Sprint(st.Max)})))
 	case reason == "unsupported":
-		t.say(t.msg("reask_unsupported", nil))
+		// A refused photo (too large, not an image) or a live location has
+		// its own explanation; anything else the generic one.
+		key := "reask_" + t.in.Unsupported
+		if !t.e.set.HasMessage(key) {
+			key = "reask_unsupported"
+		}
+		t.say(t.msg(key, nil))
 	default:
 		t.say(t.msg("reask_not_in_list", nil))
 	}

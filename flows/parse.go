@@ -72,6 +72,35 @@ var numberWords = map[string]int{
 // words, or a unique prefix of a label. It returns -1 when nothing or more
 // than one option matches.
 func matchOption(answer string, opts []Option) int {
+	if i := matchExact(answer, opts); i >= 0 {
+		return i
+	}
+	a := normalize(answer)
+	if len([]rune(a)) < 3 || isNumber(a) {
+		return -1
+	}
+	found := -1
+	for i, o := range opts {
+		if strings.HasPrefix(normalize(o.Label.ID), a) || strings.HasPrefix(normalize(o.Label.EN), a) {
+			if found >= 0 && found != i {
+				return -1
+			}
+			found = i
+		}
+	}
+	return found
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.Atoi(strings.TrimSpace(s))
+	return err == nil
+}
+
+// matchExact is matchOption without prefixes: the number in the menu (digits
+// or words), the value, a label in any language, or one of the words. It is
+// what a free-text step uses to recognise its own buttons ("1. Lewati"), so a
+// name such as "Lew" is not taken for "Lewati".
+func matchExact(answer string, opts []Option) int {
 	a := normalize(answer)
 	a = strings.TrimSuffix(strings.TrimPrefix(a, "no."), ".")
 	if a == "" {
@@ -96,19 +125,7 @@ func matchOption(answer string, opts []Option) int {
 			}
 		}
 	}
-	if len([]rune(a)) < 3 {
-		return -1
-	}
-	found := -1
-	for i, o := range opts {
-		if strings.HasPrefix(normalize(o.Label.ID), a) || strings.HasPrefix(normalize(o.Label.EN), a) {
-			if found >= 0 && found != i {
-				return -1
-			}
-			found = i
-		}
-	}
-	return found
+	return -1
 }
 
 // ErrPhone is returned for a number that is not an Indonesian mobile number.

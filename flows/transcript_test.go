@@ -26,6 +26,7 @@ var update = flag.Bool("update", false, "rewrite the transcripts in testdata/tra
 //	> [location LAT,LON]   share a location pin
 //	> [contact +62...]     share a contact card
 //	> [voice]              send a voice note (unsupported)
+//	> [unsupported KIND]   content the channel refused (photo_too_large, live_location...)
 //	> [wait DURATION]      let time pass (e.g. 2h)
 //	> [start FLOW NUMBER]  a flow started from outside (an admin resolved a report)
 //	# comment              kept as is
@@ -146,6 +147,8 @@ func special(text string, in *Input, last, prev []Reply, now *time.Time) error {
 		in.Contact = &Contact{Name: "Siti", Phone: arg, Own: true}
 	case "voice":
 		in.Unsupported = "voice"
+	case "unsupported":
+		in.Unsupported = arg
 	case "wait":
 		d, err := time.ParseDuration(arg)
 		if err != nil {
