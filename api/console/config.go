@@ -46,6 +46,9 @@ type Config struct {
 	PageSize int
 	// MediaStore serves the photos of reports; nil hides photos.
 	MediaStore bot.MediaStore
+	// WhatsApp shows the channel's state and links its number (supervisors);
+	// nil hides the page.
+	WhatsApp *WhatsAppLink
 	// Now is a test seam for the clock (time.Now).
 	Now func() time.Time
 }

@@ -123,6 +123,7 @@ func (c *Console) Register(e *echo.Echo) {
 	a.POST("/dead-letters/:id/retry", c.retryDeadLetter, c.requireWrite)
 	a.GET("/audit", c.auditPage, c.requireRole(RoleSupervisor))
 	a.GET("/accounts", c.accountsPage, c.requireRole(RoleSupervisor))
+	a.GET("/whatsapp", c.whatsappPage, c.requireRole(RoleSupervisor))
 	a.RouteNotFound("/*", func(ec echo.Context) error { return c.renderError(ec, http.StatusNotFound) })
 }
 

@@ -50,6 +50,8 @@ type page struct {
 	Query string
 	Flash string
 	Data  any
+	// WhatsApp is set when the WhatsApp page exists (for the navigation).
+	WhatsApp bool
 }
 
 // render writes a page. It renders into a buffer first, so a template error
@@ -59,7 +61,8 @@ func (c *Console) render(ec echo.Context, code int, name string, data any) error
 	if !ok {
 		return fmt.Errorf("console: no template %s", name)
 	}
-	p := page{L: lang(ec), Me: account(ec), Path: ec.Request().URL.Path, Query: ec.Request().URL.RawQuery, Data: data}
+	p := page{L: lang(ec), Me: account(ec), Path: ec.Request().URL.Path, Query: ec.Request().URL.RawQuery, Data: data,
+		WhatsApp: c.cfg.WhatsApp != nil}
 	if f := ec.QueryParam("ok"); f != "" && flashKeys[f] {
 		p.Flash = p.L.T(f)
 	}
