@@ -76,7 +76,7 @@ func (d *Dispatcher) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 	if in.Received.IsZero() {
 		in.Received = d.now()
 	}
-	out, err := d.run(ctx, in.Channel, in.ChatID, in.UserID, in.MessageID, in.Input())
+	out, err := d.run(ctx, in.Channel, in.ChatID, in.UserID, in.MessageID, in.Input(), true)
 	if err != nil {
 		d.stats.Failed.Add(1)
 		return out, err
@@ -98,14 +98,16 @@ func (d *Dispatcher) StartFlow(ctx context.Context, channel, chatID, flowID, pen
 	var b [8]byte
 	_, _ = crand.Read(b[:])
 	_, err := d.run(ctx, channel, chatID, chatID, "start:"+hex.EncodeToString(b[:]),
-		flows.Input{Start: flowID, Pending: pending, Intro: intro})
+		flows.Input{Start: flowID, Pending: pending, Intro: intro}, false)
 	if err != nil {
 		return fmt.Errorf("start flow %s: %w", flowID, err)
 	}
 	return nil
 }
 
-func (d *Dispatcher) run(ctx context.Context, channel, chatID, userID, messageID string, input flows.Input) (Outcome, error) {
+// run steps the engine for one input and commits it. fromCitizen is true for
+// a message the citizen sent (it marks the chat as one that wrote to us).
+func (d *Dispatcher) run(ctx context.Context, channel, chatID, userID, messageID string, input flows.Input, fromCitizen bool) (Outcome, error) {
 	shard := d.keys.Shard(channel, chatID)
 	sessKey := d.keys.Session(channel, chatID)
 	seenKey := d.keys.Seen(channel, chatID, messageID)
@@ -138,7 +140,7 @@ func (d *Dispatcher) run(ctx context.Context, channel, chatID, userID, messageID
 			}
 			return Outcome{Stale: true, Lang: res.Session.Lang}, nil
 		}
-		status, err := d.commit(ctx, shard, channel, chatID, userID, sessKey, seenKey, version, input.Tracking, res)
+		status, err := d.commit(ctx, shard, channel, chatID, userID, sessKey, seenKey, version, input.Tracking, res, fromCitizen)
 		if err != nil {
 			return Outcome{}, err
 		}
@@ -165,7 +167,7 @@ func (d *Dispatcher) run(ctx context.Context, channel, chatID, userID, messageID
 
 // commit runs the commit script (round trip 2).
 func (d *Dispatcher) commit(ctx context.Context, shard int, channel, chatID, userID, sessKey, seenKey string,
-	version int64, tracking string, res flows.Result) (int, error) {
+	version int64, tracking string, res flows.Result, fromCitizen bool) (int, error) {
 	value, err := encodeSession(version+1, res.Session)
 	if err != nil {
 		return 0, err
@@ -176,9 +178,13 @@ func (d *Dispatcher) commit(ctx context.Context, shard int, channel, chatID, use
 			reserve = "1"
 		}
 	}
-	args := make([]any, 0, 7+len(res.Replies)+len(res.Actions))
+	contactTTL := int64(0)
+	if fromCitizen {
+		contactTTL = ContactTTL.Milliseconds()
+	}
+	args := make([]any, 0, 8+len(res.Replies)+len(res.Actions))
 	args = append(args, version, value, d.engine.DraftTTL().Milliseconds(), d.seenTTL.Milliseconds(),
-		reserve, sessKey, len(res.Replies))
+		reserve, sessKey, contactTTL, len(res.Replies))
 	for _, r := range res.Replies {
 		data, err := json.Marshal(Outbound{Channel: channel, ChatID: chatID, Lang: res.Session.Lang,
 			Text: r.Text, Choices: r.Choices, Ask: r.Ask, Step: r.Step})
@@ -197,7 +203,7 @@ func (d *Dispatcher) commit(ctx context.Context, shard int, channel, chatID, use
 		args = append(args, string(data))
 	}
 	keys := []string{sessKey, seenKey, d.keys.Outbound(shard), d.keys.Actions(shard),
-		d.keys.Tracking(shard, tracking), d.keys.Unreachable(channel, chatID)}
+		d.keys.Tracking(shard, tracking), d.keys.Unreachable(channel, chatID), d.keys.Contact(channel, chatID)}
 	status, err := commitScript.Run(ctx, d.rdb, keys, args...).Int()
 	if err != nil {
 		return 0, fmt.Errorf("commit session %s: %w", sessKey, err)

@@ -311,3 +311,26 @@ func TestResumeAfterLeavingMidDraft(t *testing.T) {
 		t.Errorf("draft not continued: step %q fields %v", s.Step, s.Fields)
 	}
 }
+
+// Every message of a citizen marks the chat as one that wrote to us (the only
+// chats a channel may message later), in the same commit; a flow started by
+// an admin does not.
+func TestContactMarkOnlyFromCitizens(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	d, keys := newDispatcher(t, rdb, prefix)
+	ctx := context.Background()
+	if err := d.StartFlow(ctx, bot.ChannelTerminal, "c8", "answer", "SDA-AB2CDE", "Pertanyaan petugas"); err != nil {
+		t.Fatal(err)
+	}
+	key := keys.Contact(bot.ChannelTerminal, "c8")
+	if n, _ := rdb.Exists(ctx, key).Result(); n != 0 {
+		t.Fatal("a flow started by an admin marked the chat as one that wrote to us")
+	}
+	if _, err := d.Handle(ctx, msg("c8", "1", "Di depan masjid")); err != nil {
+		t.Fatal(err)
+	}
+	ttl, err := rdb.PTTL(ctx, key).Result()
+	if err != nil || ttl < bot.ContactTTL-time.Minute {
+		t.Errorf("contact mark TTL = %v (%v), want about %v", ttl, err, bot.ContactTTL)
+	}
+}

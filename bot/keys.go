@@ -3,6 +3,7 @@ package bot
 import (
 	"hash/fnv"
 	"strconv"
+	"time"
 )
 
 // Keys names every Redis key of the messaging core. A conversation hashes to
@@ -57,6 +58,17 @@ func (k Keys) Seen(channel, chatID, messageID string) string {
 func (k Keys) Tracking(shard int, number string) string {
 	return k.tag(shard) + "trk:" + number
 }
+
+// Contact marks a chat that wrote to us; every committed inbound message
+// renews it (ContactTTL). Only such chats are ever messaged: an admin's reply
+// weeks later may go out, a message to someone who never wrote may not
+// (WhatsApp bans numbers that do that).
+func (k Keys) Contact(channel, chatID string) string {
+	return k.tag(k.Shard(channel, chatID)) + "contact:" + channel + ":" + chatID
+}
+
+// ContactTTL is how long a chat that wrote to us may be answered.
+const ContactTTL = 90 * 24 * time.Hour
 
 // Outbound is a shard's stream of replies waiting to be sent.
 func (k Keys) Outbound(shard int) string { return k.tag(shard) + "out" }

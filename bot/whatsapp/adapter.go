@@ -107,8 +107,10 @@ func (a *Adapter) isTerminal() bool {
 	return a.terminal
 }
 
-// knownKey marks a chat that wrote to us: only those are ever sent to.
-func knownKey(keys bot.Keys, chat string) string { return keys.Prefix + ":wa:known:" + chat }
+// knownKey marks a chat that wrote to us: only those are ever sent to. The
+// dispatcher renews it in the same commit as each message (no extra round
+// trip on the way in).
+func knownKey(keys bot.Keys, chat string) string { return keys.Contact(bot.ChannelWhatsApp, chat) }
 
 // leaseKey holds the connection lease of the number.
 func leaseKey(keys bot.Keys) string { return keys.Prefix + ":wa:lease" }

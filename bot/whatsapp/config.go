@@ -14,9 +14,6 @@ const (
 	DefaultStoreDSN      = "file:data/whatsapp.db?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)"
 	DefaultLeaseTTL      = 30 * time.Second
 	DefaultMaxPhotoBytes = 10 << 20
-	// KnownChatTTL is how long a chat that wrote to us may be answered (status
-	// changes and admins' replies come weeks later). Every inbound renews it.
-	KnownChatTTL = 90 * 24 * time.Hour
 )
 
 // Config configures the WhatsApp channel. Zero fields take the defaults.

@@ -7,7 +7,8 @@
 // receipt, rendering bot.Outbound as plain text (choices as numbered menus),
 // the connection's health, and a Redis lease so that only one replica holds
 // the connection of a number. Its Redis keys are "<prefix>:wa:lease" and
-// "<prefix>:wa:known:<chat>" (chats that wrote first and may be answered).
+// "<prefix>:{sN}:contact:whatsapp:<chat>" (chats that wrote first and may be
+// answered; renewed by the dispatcher with each message).
 //
 // Nothing here logs message text, phone numbers or JIDs in clear: chats are
 // logged as a short hash (see HashID).

@@ -27,8 +27,7 @@ func (a *Adapter) handleMessage(evt *events.Message) bool {
 		a.counters.ignored.Add(1)
 		return true
 	}
-	rdb, keys := a.redis()
-	if rdb == nil {
+	if rdb, _ := a.redis(); rdb == nil {
 		a.log.Warn("whatsapp: message before Run; not acknowledged")
 		a.counters.inboundFailed.Add(1)
 		return false
@@ -44,11 +43,6 @@ func (a *Adapter) handleMessage(evt *events.Message) bool {
 			a.counters.inboundFailed.Add(1)
 			return false
 		}
-	}
-	if err := rdb.Set(ctx, knownKey(keys, in.ChatID), "1", KnownChatTTL).Err(); err != nil {
-		log.Error("whatsapp: mark chat; not acknowledged", "err", err)
-		a.counters.inboundFailed.Add(1)
-		return false
 	}
 	out, err := a.handler.Handle(ctx, in)
 	if err != nil {
