@@ -79,6 +79,13 @@ func (h *health) registerMetrics() {
 		counter("aduan_telegram_media_refused_total", "Photos refused by size or type.", func() float64 { return float64(tg.Stats().MediaRefused) })
 		counter("aduan_telegram_panics_total", "Updates whose processing panicked.", func() float64 { return float64(tg.Stats().Panics) })
 	}
+	if wa := h.a.whatsapp; wa != nil {
+		counter("aduan_whatsapp_inbound_failed_total", "Messages not committed (left for WhatsApp to redeliver).", func() float64 { return float64(wa.Stats().InboundFailed) })
+		counter("aduan_whatsapp_ignored_total", "Group, status, own and protocol messages.", func() float64 { return float64(wa.Stats().Ignored) })
+		counter("aduan_whatsapp_disconnects_total", "Ordinary disconnects (reconnected with backoff).", func() float64 { return float64(wa.Stats().Disconnects) })
+		counter("aduan_whatsapp_terminal_events_total", "Logged out, banned, replaced, outdated: an operator must act.", func() float64 { return float64(wa.Stats().Terminal) })
+		counter("aduan_whatsapp_lease_lost_total", "Times this replica lost the connection lease.", func() float64 { return float64(wa.Stats().LeaseLost) })
+	}
 	if h.a.whatsapp != nil {
 		h.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aduan_whatsapp_healthy",
 			Help: "1 while the WhatsApp channel is connected or on standby, 0 when it needs an operator."},
