@@ -220,11 +220,9 @@ func TestEndToEndComplaint(t *testing.T) {
 		c.say("waru")
 	}
 	c.send(&waE2E.Message{ImageMessage: &waE2E.ImageMessage{DirectPath: proto.String("/v/photo1"), Mimetype: proto.String("image/jpeg"), FileLength: proto.Uint64(uint64(len(photo)))}})
-	// The one-option menus ("1. Selesai", "1. Lewati") are answered with the
-	// word: the engine does not yet take "1" at photo and optional steps.
-	c.say("selesai")
-	c.say("2") // identity: 2. Anonim
-	c.say("lewati")
+	c.say("1")    // 1. Selesai
+	c.say("2")    // identity: 2. Anonim
+	c.say("satu") // name: 1. Lewati
 	c.say("lewati")
 	c.say("kirim")
 	last := c.last()
