@@ -124,6 +124,7 @@ func (c *Console) Register(e *echo.Echo) {
 	a.GET("/audit", c.auditPage, c.requireRole(RoleSupervisor))
 	a.GET("/accounts", c.accountsPage, c.requireRole(RoleSupervisor))
 	a.GET("/whatsapp", c.whatsappPage, c.requireRole(RoleSupervisor))
+	a.POST("/whatsapp/pair", c.startPairing, c.requireRole(RoleSupervisor))
 	a.RouteNotFound("/*", func(ec echo.Context) error { return c.renderError(ec, http.StatusNotFound) })
 }
 

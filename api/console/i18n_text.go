@@ -19,6 +19,7 @@ var uiText = map[string][2]string{
 	"wa.since":                 {"Sejak", "Since"},
 	"wa.link":                  {"Tautkan nomor WhatsApp", "Link the WhatsApp number"},
 	"wa.howto":                 {"Di ponsel nomor layanan: WhatsApp → Perangkat tertaut → Tautkan perangkat, lalu pindai kode ini. Kode berganti setiap beberapa detik; halaman ini memuat ulang sendiri.", "On the service number's phone: WhatsApp → Linked devices → Link a device, then scan this code. The code changes every few seconds; this page reloads itself."},
+	"wa.start":                 {"Mulai menautkan (kode QR)", "Start linking (QR code)"},
 	"wa.waiting":               {"Menunggu kode… Jika tidak muncul, replika ini bukan pemegang koneksi: gunakan perintah aduan whatsapp link.", "Waiting for a code… If none appears, this replica does not hold the connection: use the aduan whatsapp link command."},
 	"nav.accounts":             {"Akun", "Accounts"},
 	"accounts.hint":            {"Akun dikelola dengan perintah aduan admin (add, passwd, disable, enable, unlock).", "Accounts are managed with the aduan admin command (add, passwd, disable, enable, unlock)."},

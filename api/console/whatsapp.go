@@ -24,24 +24,26 @@ type WhatsAppStatus struct {
 // from the console (cmd/aduan wraps *whatsapp.Adapter; nil hides the page).
 type WhatsAppLink struct {
 	Status func() WhatsAppStatus
-	// PairingQR returns the current pairing code; asking keeps a pairing
-	// round going on the replica that holds the connection for a short while.
+	// RequestPairing starts a pairing round (a few minutes of rotating QR
+	// codes) on the replica that holds the connection.
+	RequestPairing func()
+	// PairingQR returns the current pairing code, if a round is running. It
+	// only reads.
 	PairingQR func() (code string, ok bool)
 }
 
 type whatsappData struct {
-	Status  WhatsAppStatus
-	Pairing bool          // the number needs linking
-	QR      template.HTML // inline SVG of the code, "" while waiting
+	Status    WhatsAppStatus
+	Pairing   bool          // the number needs linking
+	Requested bool          // a supervisor started pairing (?pairing=1): wait for the code
+	QR        template.HTML // inline SVG of the code, "" while waiting
 }
 
 // whatsappPage shows the channel's state and, while the number is not
-// linked, the pairing QR code to scan with WhatsApp on the phone (Linked
-// devices). The page reloads itself every 5 s (meta refresh, no script) to
-// follow the rotating codes. Asking for a code keeps a pairing round open for
-// a few seconds; it changes no stored data and a code is useless to anyone
-// but the person holding the phone, so this GET is a deliberate exception to
-// "no side effect on GET".
+// linked, a button that starts pairing and then the QR code to scan with
+// WhatsApp on the phone (Linked devices). While a code is shown the page
+// reloads itself every 5 s (meta refresh, no script) to follow the rotating
+// codes. The page only reads: pairing starts with a POST (startPairing).
 func (c *Console) whatsappPage(ec echo.Context) error {
 	wa := c.cfg.WhatsApp
 	if wa == nil || wa.Status == nil {
@@ -50,6 +52,7 @@ func (c *Console) whatsappPage(ec echo.Context) error {
 	d := whatsappData{Status: wa.Status()}
 	d.Status.Since = d.Status.Since.In(c.cfg.Location)
 	d.Pairing = d.Status.State == "unpaired" || d.Status.State == "logged_out"
+	d.Requested = ec.QueryParam("pairing") == "1"
 	if d.Pairing && wa.PairingQR != nil {
 		if code, ok := wa.PairingQR(); ok {
 			svg, err := qrSVG(code)
@@ -61,6 +64,18 @@ func (c *Console) whatsappPage(ec echo.Context) error {
 		}
 	}
 	return c.render(ec, http.StatusOK, "whatsapp.html", d)
+}
+
+// startPairing starts a pairing round (supervisors; audit-logged) and shows
+// the page, which then waits for the first code.
+func (c *Console) startPairing(ec echo.Context) error {
+	wa := c.cfg.WhatsApp
+	if wa == nil || wa.RequestPairing == nil {
+		return c.renderError(ec, http.StatusNotFound)
+	}
+	wa.RequestPairing()
+	c.auditf(ec, "whatsapp.pair", "whatsapp", "")
+	return ec.Redirect(http.StatusSeeOther, "/console/whatsapp?pairing=1")
 }
 
 // qrSVG renders a QR code as an inline SVG (one path, crisp at any size).

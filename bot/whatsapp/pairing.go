@@ -7,25 +7,31 @@ import (
 	"go.mau.fi/whatsmeow"
 )
 
-// qrWantFor is how long one PairingQR call keeps console pairing going: the
-// console asks every few seconds while its page is open; when nobody asks,
-// no pairing connection is opened.
-const qrWantFor = 30 * time.Second
+// pairingRound is how long one RequestPairing keeps console pairing going:
+// one whole round of rotating QR codes (about 160 s) and some slack.
+const pairingRound = 3 * time.Minute
 
-// PairingQR returns the current QR code to link the number from the console
-// (render it as a QR image). Asking starts pairing on the replica that holds
-// the lease when no device is linked; ok is false until a code is there, or
-// when this replica is not the one pairing (the console should ask the
-// holder, or use `aduan whatsapp link`).
-func (a *Adapter) PairingQR() (code string, ok bool) {
+// RequestPairing starts a pairing round from the console (a supervisor's
+// POST) on the replica that holds the lease, when no device is linked. The
+// QR codes are then read with PairingQR.
+func (a *Adapter) RequestPairing() {
 	a.mu.Lock()
-	a.qrWanted = a.now().Add(qrWantFor)
-	code = a.qr
+	a.qrWanted = a.now().Add(pairingRound)
 	a.mu.Unlock()
 	select {
 	case a.wake <- struct{}{}:
 	default:
 	}
+}
+
+// PairingQR returns the current QR code of a pairing round (render it as a QR
+// image). It only reads: ok is false until a round started by RequestPairing
+// has a code, or when this replica is not the one pairing (then use `aduan
+// whatsapp link`).
+func (a *Adapter) PairingQR() (code string, ok bool) {
+	a.mu.Lock()
+	code = a.qr
+	a.mu.Unlock()
 	return code, code != ""
 }
 

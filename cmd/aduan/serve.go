@@ -48,16 +48,24 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	a.registerComplaintAPI(e)
-	console.New(consoleCfg, a.rdb, a.service, a.set.Catalog(), log).Register(e)
-
-	health := newHealth(a)
 	if err := a.startTelegram(ctx, e); err != nil {
 		return err
 	}
 	if err := a.startWhatsApp(ctx); err != nil {
 		return err
 	}
-	health.register(e)
+	if wa := a.whatsapp; wa != nil {
+		consoleCfg.WhatsApp = &console.WhatsAppLink{
+			Status: func() console.WhatsAppStatus {
+				h := wa.Health()
+				return console.WhatsAppStatus{State: h.State, Detail: h.Detail, Since: h.Since, NeedsOperator: h.NeedsOperator()}
+			},
+			RequestPairing: wa.RequestPairing,
+			PairingQR:      wa.PairingQR,
+		}
+	}
+	console.New(consoleCfg, a.rdb, a.service, a.set.Catalog(), log).Register(e)
+	newHealth(a).register(e)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
