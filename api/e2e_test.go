@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/bottest"
 	"github.com/aduan-id/aduan/bot/redistest"
 	"github.com/aduan-id/aduan/flows"
 )
@@ -42,7 +43,7 @@ func newChatHarness(t *testing.T) *chatHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &bottest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	disp := bot.NewDispatcher(rdb, keys, flows.NewEngine(set, flows.Config{}), bot.WithLogger(log))
 	svc := NewService(rdb, prefix, set.Catalog(), bot.NewNotifier(rdb, keys), disp, set, log, WithTrackingKeys(keys))

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/bottest"
 	"github.com/aduan-id/aduan/bot/redistest"
 	"github.com/aduan-id/aduan/flows"
 )
@@ -96,31 +96,14 @@ type env struct {
 	notes  *fakeNotifier
 	flows  *fakeFlows
 	prefix string
-	logs   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs   *bottest.LogBuffer
 }
 
 func newEnv(t testing.TB, opts ...Option) *env {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
 	e := &env{notes: &fakeNotifier{}, flows: &fakeFlows{}, prefix: prefix}
-	e.logs = &syncBuffer{}
+	e.logs = &bottest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.svc = NewService(rdb, prefix, testCatalog(t), e.notes, e.flows, testTexts(t), log, opts...)
 	t.Cleanup(func() {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/aduan-id/aduan/api"
 	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/bottest"
 	"github.com/aduan-id/aduan/bot/redistest"
 	"github.com/aduan-id/aduan/flows"
 )
@@ -90,25 +91,7 @@ type harness struct {
 	flows  *fakeFlows
 	cfg    Config
 	seq    int
-	logs   syncBuffer
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs   bottest.LogBuffer
 }
 
 // newHarness builds a console on a real Redis with a unique prefix. now is

@@ -21,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/bottest"
 	"github.com/aduan-id/aduan/bot/redistest"
 	"github.com/aduan-id/aduan/bot/telegram"
 	"github.com/aduan-id/aduan/bot/telegram/telegramtest"
@@ -78,7 +79,7 @@ func newWorldWith(t testing.TB, opt worldOptions) *world {
 	if !polling {
 		cfg.PublicURL = "https://aduan.example.go.id"
 	}
-	logs := &syncBuffer{}
+	logs := &bottest.LogBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	t.Cleanup(func() {
 		// no citizen text, chat id, file link or token in the logs
@@ -381,21 +382,4 @@ func (c *citizen) message(id int) telegramtest.Message {
 		}
 	}
 	return telegramtest.Message{}
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/bottest"
 	"github.com/aduan-id/aduan/bot/telegram/telegramtest"
 )
 
@@ -82,29 +82,11 @@ func (f fileTexts) Message(lang, key string, vars map[string]string) string {
 	return s
 }
 
-// logBuffer collects the adapter's logs, to check what they never contain.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 type testEnv struct {
 	a    *Adapter
 	tg   *telegramtest.Server
 	h    *recorder
-	logs *logBuffer
+	logs *bottest.LogBuffer
 }
 
 // newEnv builds an adapter against a fake Bot API. publicURL "" = polling.
@@ -112,7 +94,7 @@ func newEnv(t *testing.T, publicURL string, media bot.MediaStore) *testEnv {
 	t.Helper()
 	fake := telegramtest.New(t)
 	h := &recorder{}
-	logs := &logBuffer{}
+	logs := &bottest.LogBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a, err := New(context.Background(), Config{
 		Token: fake.Token, APIURL: fake.URL, PublicURL: publicURL, WebhookSecret: "s3cret_Token-1",

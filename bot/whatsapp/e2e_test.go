@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/bottest"
 	"github.com/aduan-id/aduan/bot/redistest"
 	"github.com/aduan-id/aduan/bot/whatsapp"
 	"github.com/aduan-id/aduan/bot/whatsapp/whatsapptest"
@@ -33,7 +34,7 @@ type world struct {
 	keys bot.Keys
 	a    *whatsapp.Adapter
 	fake *whatsapptest.Client
-	logs *syncBuffer
+	logs *bottest.LogBuffer
 }
 
 func newWorld(t *testing.T, rdb redis.UniversalClient, prefix string) *world {
@@ -48,7 +49,7 @@ func newWorld(t *testing.T, rdb redis.UniversalClient, prefix string) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &bottest.LogBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	fake := whatsapptest.NewClient()
 	a := whatsapp.New(whatsapp.Config{LeaseTTL: 3 * time.Second, InstanceID: "e2e"}, fake, disp, media, set, log)
@@ -174,23 +175,6 @@ func jpegBytes(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // A whole complaint over WhatsApp: numbered menus answered with digits,
