@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -47,21 +48,25 @@ func (c *Console) reply(ec echo.Context) error {
 	return done(ec, r.Number, "reply.sent")
 }
 
-// ask sends the citizen a question whose answer is threaded into the report.
-func (c *Console) ask(ec echo.Context) error {
-	r, err := c.loadReport(ec)
-	if r == nil {
-		return err
+// textAction is a handler that sends one typed text about a report through
+// the service (a question to the citizen, an internal note), audits it and
+// returns to the report.
+func (c *Console) textAction(what, audit, flash string, call func(svc *api.Service, ctx context.Context, number, actor, text string) error) echo.HandlerFunc {
+	return func(ec echo.Context) error {
+		r, err := c.loadReport(ec)
+		if r == nil {
+			return err
+		}
+		text, ok := formText(ec, "text")
+		if !ok {
+			return c.renderError(ec, http.StatusBadRequest)
+		}
+		if err := call(c.svc, ec.Request().Context(), r.Number, account(ec).Email, text); err != nil {
+			return c.serviceError(ec, what, err)
+		}
+		c.auditf(ec, audit, r.Number, "")
+		return done(ec, r.Number, flash)
 	}
-	text, ok := formText(ec, "text")
-	if !ok {
-		return c.renderError(ec, http.StatusBadRequest)
-	}
-	if err := c.svc.AskCitizen(ec.Request().Context(), r.Number, account(ec).Email, text); err != nil {
-		return c.serviceError(ec, "ask", err)
-	}
-	c.auditf(ec, AuditAsk, r.Number, "")
-	return done(ec, r.Number, "ask.sent")
 }
 
 // changeStatus moves the report to a new status with a note for the citizen.
@@ -80,23 +85,6 @@ func (c *Console) changeStatus(ec echo.Context) error {
 	}
 	c.auditf(ec, AuditStatus, r.Number, string(r.Status)+" -> "+string(st))
 	return done(ec, r.Number, "status.changed")
-}
-
-// note adds an internal note (never sent to the citizen).
-func (c *Console) note(ec echo.Context) error {
-	r, err := c.loadReport(ec)
-	if r == nil {
-		return err
-	}
-	text, ok := formText(ec, "text")
-	if !ok {
-		return c.renderError(ec, http.StatusBadRequest)
-	}
-	if err := c.svc.AddInternalNote(ec.Request().Context(), r.Number, account(ec).Email, text); err != nil {
-		return c.serviceError(ec, "internal note", err)
-	}
-	c.auditf(ec, AuditNote, r.Number, "")
-	return done(ec, r.Number, "note.saved")
 }
 
 // reassign moves the report to another agency (supervisors only).

@@ -115,9 +115,11 @@ func (c *Console) Register(e *echo.Echo) {
 	a.GET("/reports/:number/photos/:idx", c.photo)
 	a.POST("/reports/:number/reveal", c.reveal, c.requireRole(RoleSupervisor))
 	a.POST("/reports/:number/reply", c.reply, c.requireWrite)
-	a.POST("/reports/:number/ask", c.ask, c.requireWrite)
+	// A question whose answer is threaded into the report; an internal note
+	// (never sent to the citizen).
+	a.POST("/reports/:number/ask", c.textAction("ask", AuditAsk, "ask.sent", (*api.Service).AskCitizen), c.requireWrite)
 	a.POST("/reports/:number/status", c.changeStatus, c.requireWrite)
-	a.POST("/reports/:number/note", c.note, c.requireWrite)
+	a.POST("/reports/:number/note", c.textAction("internal note", AuditNote, "note.saved", (*api.Service).AddInternalNote), c.requireWrite)
 	a.POST("/reports/:number/reassign", c.reassign, c.requireRole(RoleSupervisor))
 	a.GET("/dead-letters", c.deadLetters)
 	a.POST("/dead-letters/:id/retry", c.retryDeadLetter, c.requireWrite)
