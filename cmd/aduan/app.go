@@ -35,7 +35,8 @@ type app struct {
 	sender     *bot.ReplySender
 	background []func(ctx context.Context) error // extra loops (forwarder, adapters)
 
-	telegram *telegram.Adapter // nil unless configured
+	limits   map[string]bot.Limit // reply sender budgets (limits.go)
+	telegram *telegram.Adapter    // nil unless configured
 	whatsapp *whatsapp.Adapter // nil unless enabled
 }
 
@@ -50,6 +51,10 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits, err := sendLimits()
+	if err != nil {
+		return nil, err
+	}
 	rdb, closeRedis, err := openRedis(ctx, c.RedisURL, log, os.Stderr)
 	if err != nil {
 		return nil, err
@@ -60,7 +65,7 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a := &app{cfg: c, apiCfg: api.ConfigFromEnv(), log: log, rdb: rdb, closeRedis: closeRedis, keys: keys,
-		set: set, media: media, senders: map[string]bot.Sender{}}
+		set: set, media: media, senders: map[string]bot.Sender{}, limits: limits}
 	engine := flows.NewEngine(set, flows.Config{DraftTTL: c.DraftTTL})
 	a.dispatcher = bot.NewDispatcher(rdb, keys, engine, bot.WithLogger(log))
 	a.notifier = bot.NewNotifier(rdb, keys)
@@ -76,7 +81,7 @@ func (a *app) close() { a.closeRedis() }
 // runWorkers starts the reply sender, the action worker and the background
 // loops; the returned func waits for them after ctx is cancelled.
 func (a *app) runWorkers(ctx context.Context) (wait func()) {
-	var senderCfg bot.SenderConfig
+	senderCfg := bot.SenderConfig{Limits: a.limits}
 	var actionCfg bot.ActionConfig
 	if a.cfg.RedisURL == "" {
 		// The in-memory Redis wakes blocked stream readers only at their
