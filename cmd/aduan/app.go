@@ -37,7 +37,7 @@ type app struct {
 
 	limits   map[string]bot.Limit // reply sender budgets (limits.go)
 	telegram *telegram.Adapter    // nil unless configured
-	whatsapp *whatsapp.Adapter // nil unless enabled
+	whatsapp *whatsapp.Adapter    // nil unless enabled
 }
 
 // openApp loads the flows, connects to Redis (or starts the in-memory one)
