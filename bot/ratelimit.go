@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"fmt"
+	mrand "math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -65,6 +67,16 @@ redis.call('SET', KEYS[1], string.format('%d', new), 'PX', string.format('%d', m
 return 0
 `
 
+// gcra runs gcraScript by its SHA (EVALSHA): the script text is not sent
+// with every booking. A Redis that lost its script cache (a restart) answers
+// NOSCRIPT once; loadScripts puts it back.
+var gcra = redis.NewScript(gcraScript)
+
+// isNoScript reports a NOSCRIPT answer of a pipelined EVALSHA.
+func isNoScript(err error) bool {
+	return err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT")
+}
+
 // rateLimiter books sends against a channel's per-chat and global buckets.
 type rateLimiter struct {
 	keys   Keys
@@ -85,11 +97,11 @@ func (r *rateLimiter) queue(ctx context.Context, pipe redis.Pipeliner, channel, 
 	b := &rateBooking{lim: lim}
 	if lim.PerChatPerSecond > 0 {
 		b.chatKey = r.keys.RateChat(channel, chatID)
-		b.chat = pipe.Eval(ctx, gcraScript, []string{b.chatKey}, rateInterval(lim.PerChatPerSecond), max(lim.PerChatBurst, 1), "take")
+		b.chat = gcra.EvalSha(ctx, pipe, []string{b.chatKey}, rateInterval(lim.PerChatPerSecond), max(lim.PerChatBurst, 1), "take")
 	}
 	if lim.GlobalPerSecond > 0 {
 		b.globalKey = r.keys.RateGlobal(channel)
-		b.global = pipe.Eval(ctx, gcraScript, []string{b.globalKey}, rateInterval(lim.GlobalPerSecond), max(lim.GlobalBurst, 1), "take")
+		b.global = gcra.EvalSha(ctx, pipe, []string{b.globalKey}, rateInterval(lim.GlobalPerSecond), max(lim.GlobalBurst, 1), "take")
 	}
 	return b
 }
@@ -123,12 +135,15 @@ func (b *rateBooking) refund(ctx context.Context, rdb redis.UniversalClient, cha
 	}
 	pipe := rdb.Pipeline()
 	if chat && b.chat != nil {
-		pipe.Eval(ctx, gcraScript, []string{b.chatKey}, rateInterval(b.lim.PerChatPerSecond), max(b.lim.PerChatBurst, 1), "refund")
+		gcra.EvalSha(ctx, pipe, []string{b.chatKey}, rateInterval(b.lim.PerChatPerSecond), max(b.lim.PerChatBurst, 1), "refund")
 	}
 	if global && b.global != nil {
-		pipe.Eval(ctx, gcraScript, []string{b.globalKey}, rateInterval(b.lim.GlobalPerSecond), max(b.lim.GlobalBurst, 1), "refund")
+		gcra.EvalSha(ctx, pipe, []string{b.globalKey}, rateInterval(b.lim.GlobalPerSecond), max(b.lim.GlobalBurst, 1), "refund")
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
+		if isNoScript(err) {
+			_ = gcra.Load(ctx, rdb).Err()
+		}
 		return fmt.Errorf("rate limit refund: %w", err)
 	}
 	return nil
@@ -137,4 +152,16 @@ func (b *rateBooking) refund(ctx context.Context, rdb redis.UniversalClient, cha
 // rateInterval is the emission interval of a rate, in microseconds.
 func rateInterval(perSecond float64) int64 {
 	return int64(1e6 / perSecond)
+}
+
+// globalSpread is a random extra wait for a shard whose channel-wide budget
+// is spent: up to one token interval per shard, so the shards that wait for
+// the same budget come back one at a time instead of all at the next token.
+func (s *ReplySender) globalSpread(channel string) time.Duration {
+	lim := s.cfg.Limits[channel]
+	if lim.GlobalPerSecond <= 0 {
+		return 0
+	}
+	spread := time.Duration(float64(time.Second) / lim.GlobalPerSecond * float64(s.keys.Shards))
+	return mrand.N(spread + 1)
 }

@@ -153,6 +153,9 @@ func (s *ReplySender) Run(ctx context.Context) error {
 		return fmt.Errorf("reply sender: SendTimeout %s must be below LeaseTTL/2 (%s)", s.cfg.SendTimeout, s.cfg.LeaseTTL/2)
 	}
 	warnSmallPool(s.rdb, 2*s.keys.Shards+4, s.log)
+	if err := gcra.Load(ctx, s.rdb).Err(); err != nil {
+		s.log.Warn("load rate-limit script; bookings will load it later", "err", err)
+	}
 	var wg sync.WaitGroup
 	for shard := 0; shard < s.keys.Shards; shard++ {
 		wg.Go(func() { newShardSender(s, shard).run(ctx) })

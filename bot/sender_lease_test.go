@@ -160,3 +160,27 @@ func TestSenderMaySendMovesShards(t *testing.T) {
 		t.Fatalf("A sent %d, B sent %d; want 8 each", len(fa.delivered()), n)
 	}
 }
+
+// The rate script runs by its SHA; a Redis that lost its script cache (a
+// restart, SCRIPT FLUSH) answers NOSCRIPT once, and the sender loads it again
+// instead of failing every booking.
+func TestSenderReloadsRateScript(t *testing.T) {
+	srv := redistest.NewServer(t) // private: SCRIPT FLUSH must not touch the shared server
+	rdb, prefix := redistest.ClientAt(t, srv.Addr())
+	keys := NewKeys(prefix, 2)
+	ctx := context.Background()
+	if err := EnsureGroups(ctx, rdb, keys); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testSenderConfig()
+	cfg.Limits = map[string]Limit{ChannelTelegram: {PerChatPerSecond: 100, PerChatBurst: 10, GlobalPerSecond: 1000, GlobalBurst: 10}}
+	f := &fakeSender{}
+	_, _ = startSender(t, rdb, keys, f, cfg)
+	queue(t, rdb, keys, "1", "one")
+	waitFor(t, "reply with the script loaded", func() bool { return len(f.delivered()) == 1 })
+	if err := rdb.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	queue(t, rdb, keys, "1", "two")
+	waitFor(t, "reply after the script cache was flushed", func() bool { return len(f.delivered()) == 2 })
+}
