@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -73,12 +74,19 @@ func (s *DirMediaStore) Save(ctx context.Context, r io.Reader) (string, string, 
 	if !ok {
 		return "", "", 0, ErrMediaType
 	}
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", "", 0, fmt.Errorf("media name: %w", err)
+	// The name is the content's hash: a photo delivered twice (a platform's
+	// redelivery of an update we already committed) is one file, not an
+	// orphan copy, and a name says nothing about who sent it.
+	sum := sha256.Sum256(data)
+	ref := hex.EncodeToString(sum[:16]) + ext
+	if _, err := os.Stat(filepath.Join(s.Dir, ref)); err == nil {
+		return ref, ct, int64(len(data)), nil
 	}
-	ref := hex.EncodeToString(b[:]) + ext
-	tmp := filepath.Join(s.Dir, "."+ref+".tmp")
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", "", 0, fmt.Errorf("media temp name: %w", err)
+	}
+	tmp := filepath.Join(s.Dir, "."+ref+"."+hex.EncodeToString(b[:])+".tmp")
 	if err := os.WriteFile(tmp, data, 0o640); err != nil {
 		return "", "", 0, fmt.Errorf("write media: %w", err)
 	}
