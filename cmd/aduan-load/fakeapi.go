@@ -1,16 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aduan-id/aduan/bot/telegram/telegramtest"
 )
 
 // fakeAPI is a minimal Telegram Bot API: POST /bot<token>/<method> with
@@ -46,7 +44,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	method := rest[slash+1:]
-	form, err := parseForm(r)
+	form, err := telegramtest.ParseForm(r)
 	if err != nil {
 		f.fail(w, 400, "Bad Request: "+err.Error())
 		return
@@ -188,56 +186,4 @@ func message(id int, chatID int64, text string) map[string]any {
 func writeOK(w http.ResponseWriter, result any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
-}
-
-// parseForm reads a multipart, urlencoded or JSON body (and the query), as
-// the Bot API does; each field's first value, raw as sent (JSON-valued fields
-// such as reply_markup stay JSON text).
-func parseForm(r *http.Request) (map[string]string, error) {
-	out := map[string]string{}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	switch ct {
-	case "application/json":
-		var m map[string]json.RawMessage
-		if err := json.NewDecoder(r.Body).Decode(&m); err != nil && err != io.EOF {
-			return nil, fmt.Errorf("can't parse JSON body")
-		}
-		for k, v := range m {
-			var s string
-			if json.Unmarshal(v, &s) == nil {
-				out[k] = s
-			} else {
-				out[k] = string(v)
-			}
-		}
-	case "multipart/form-data":
-		// go-telegram/bot sends an empty body (no closing boundary) for
-		// methods without parameters; Telegram accepts it.
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return nil, fmt.Errorf("can't read body")
-		}
-		if len(body) == 0 {
-			break
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if err := r.ParseMultipartForm(32 << 20); err != nil {
-			return nil, fmt.Errorf("can't parse multipart body")
-		}
-		for k, v := range r.MultipartForm.Value {
-			if len(v) > 0 {
-				out[k] = v[0]
-			}
-		}
-	default:
-		if err := r.ParseForm(); err != nil {
-			return nil, fmt.Errorf("can't parse form")
-		}
-	}
-	for k, v := range r.Form {
-		if _, ok := out[k]; !ok && len(v) > 0 {
-			out[k] = v[0]
-		}
-	}
-	return out, nil
 }

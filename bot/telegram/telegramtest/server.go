@@ -138,7 +138,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, Failure{Code: 401, Description: "Unauthorized"})
 		return
 	}
-	form, err := parseForm(r)
+	form, err := ParseForm(r)
 	if err != nil {
 		writeError(w, Failure{Code: 400, Description: "Bad Request: " + err.Error()})
 		return

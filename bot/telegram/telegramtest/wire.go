@@ -29,15 +29,17 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// parseForm reads multipart, urlencoded or JSON bodies (and the query), like
-// the Bot API.
-func parseForm(r *http.Request) (map[string]string, error) {
+// ParseForm reads a Bot API request's parameters the way the Bot API does:
+// a multipart, urlencoded or JSON body (and the query); each field's first
+// value, raw as sent (JSON-valued fields such as reply_markup stay JSON
+// text). The fake and the load generator (cmd/aduan-load) share it.
+func ParseForm(r *http.Request) (map[string]string, error) {
 	out := map[string]string{}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "application/json":
 		var m map[string]json.RawMessage
-		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+		if err := json.NewDecoder(r.Body).Decode(&m); err != nil && err != io.EOF {
 			return nil, fmt.Errorf("can't parse JSON body")
 		}
 		for k, v := range m {
@@ -63,7 +65,9 @@ func parseForm(r *http.Request) (map[string]string, error) {
 			return nil, fmt.Errorf("can't parse multipart body")
 		}
 		for k, v := range r.MultipartForm.Value {
-			out[k] = v[0]
+			if len(v) > 0 {
+				out[k] = v[0]
+			}
 		}
 	default:
 		if err := r.ParseForm(); err != nil {
