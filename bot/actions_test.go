@@ -93,23 +93,7 @@ func queueAction(t *testing.T, rdb redis.UniversalClient, keys Keys, chatID, tra
 // actionsSettled reports that every action entry was read and acknowledged.
 func actionsSettled(t *testing.T, rdb redis.UniversalClient, keys Keys) bool {
 	t.Helper()
-	ctx := context.Background()
-	for s := 0; s < keys.Shards; s++ {
-		info, err := rdb.XInfoStream(ctx, keys.Actions(s)).Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		gs, err := rdb.XInfoGroups(ctx, keys.Actions(s)).Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, g := range gs {
-			if g.Name == GroupHandlers && (g.Pending > 0 || (info.LastGeneratedID != "0-0" && g.LastDeliveredID != info.LastGeneratedID)) {
-				return false
-			}
-		}
-	}
-	return true
+	return streamsSettled(t, rdb, keys, keys.Actions, GroupHandlers)
 }
 
 func TestActionWorkerOutcomes(t *testing.T) {

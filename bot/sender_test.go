@@ -126,18 +126,25 @@ func pendingTotal(t *testing.T, rdb redis.UniversalClient, keys Keys) int64 {
 // settled reports that every outbound entry was read and acknowledged.
 func settled(t *testing.T, rdb redis.UniversalClient, keys Keys) bool {
 	t.Helper()
+	return streamsSettled(t, rdb, keys, keys.Outbound, GroupSenders)
+}
+
+// streamsSettled reports that group read and acknowledged every entry of
+// every shard's stream.
+func streamsSettled(t *testing.T, rdb redis.UniversalClient, keys Keys, stream func(shard int) string, group string) bool {
+	t.Helper()
 	ctx := context.Background()
 	for s := 0; s < keys.Shards; s++ {
-		info, err := rdb.XInfoStream(ctx, keys.Outbound(s)).Result()
+		info, err := rdb.XInfoStream(ctx, stream(s)).Result()
 		if err != nil {
 			t.Fatal(err)
 		}
-		gs, err := rdb.XInfoGroups(ctx, keys.Outbound(s)).Result()
+		gs, err := rdb.XInfoGroups(ctx, stream(s)).Result()
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, g := range gs {
-			if g.Name == GroupSenders && (g.Pending > 0 || (info.LastGeneratedID != "0-0" && g.LastDeliveredID != info.LastGeneratedID)) {
+			if g.Name == group && (g.Pending > 0 || (info.LastGeneratedID != "0-0" && g.LastDeliveredID != info.LastGeneratedID)) {
 				return false
 			}
 		}
