@@ -190,8 +190,7 @@ func (t *turn) chooseSummary(st *Step, value string) {
 		t.s.Editing = true
 		t.askSummary(st)
 	case "cancel":
-		t.clearFlow()
-		t.resumeInterrupted(t.msg("cancelled", nil))
+		t.cancel()
 	default:
 		t.reask(st, "not_in_list")
 	}
@@ -328,7 +327,6 @@ func (t *turn) answerPhone(st *Step) {
 // finish emits the flow's action, closes the flow and resumes an interrupted
 // one.
 func (t *turn) finish(st *Step) {
-	f := t.flow()
 	vars := map[string]string{}
 	if st.Action != "" {
 		a := Action{Kind: st.Action}
@@ -371,27 +369,11 @@ func (t *turn) finish(st *Step) {
 	if st.Reply.ID != "" {
 		reply = fill(st.Reply.In(t.lang()), t.vars(vars))
 	}
-	// Forget this flow's answers only: an interrupted draft keeps its own.
-	for _, s := range f.Steps {
-		delete(t.s.Fields, s.Field)
-		if s.Type == StepPhotos {
-			delete(t.s.Fields, "photos")
-		}
-		if s.Type == StepLocation {
-			delete(t.s.Fields, "lat")
-			delete(t.s.Fields, "lon")
-			delete(t.s.Fields, "address")
-		}
-	}
-	if f.ID == "complaint" {
-		t.s.Fields = map[string]string{}
-	}
-	t.s.Flow, t.s.Step, t.s.Back, t.s.Editing, t.s.Tries, t.s.Pending = "", "", nil, false, 0, ""
-	if t.s.Ret != "" {
-		t.resumeInterrupted(reply)
-		return
-	}
+	// The answers are this flow's own: an interrupted flow keeps its answers
+	// in its frame, and resumes now.
+	t.clearFlow()
 	if reply != "" {
 		t.say(reply)
 	}
+	t.resume()
 }

@@ -29,10 +29,14 @@ type File struct {
 
 // Flow is a guided conversation: steps from Start, each naming its Next.
 type Flow struct {
-	ID    string  `yaml:"id"`
-	Start string  `yaml:"start"`
-	Intro Text    `yaml:"intro"` // said once when the flow starts
-	Steps []*Step `yaml:"steps"`
+	ID    string `yaml:"id"`
+	Start string `yaml:"start"`
+	Intro Text   `yaml:"intro"` // said once when the flow starts
+	// Cancelled is said when the citizen cancels this flow; without it, the
+	// report draft's "cancelled" message. A follow-up needs its own: telling
+	// someone who cancels an add-info that their draft was deleted is wrong.
+	Cancelled Text    `yaml:"cancelled"`
+	Steps     []*Step `yaml:"steps"`
 
 	file  string
 	steps map[string]*Step

@@ -167,21 +167,21 @@ func (t *turn) prepare() {
 	}
 	stale := t.s.Flow != "" && t.s.Updated > 0 && t.in.Now.Sub(time.Unix(t.s.Updated, 0)) > t.e.cfg.DraftTTL
 	if stale {
-		t.clearFlow()
+		t.clearAll()
 		t.say(t.msg("draft_expired", nil))
 	}
 	if t.s.Schema != 0 && t.s.Schema != SessionSchema || t.s.Flow != "" && !t.known(t.s.Flow, t.s.Step) {
-		t.clearFlow()
-		t.s.Ret = ""
+		t.clearAll()
 		t.say(t.msg("restart_unknown_step", nil))
 	}
 	t.s.Schema = SessionSchema
-	if t.s.Ret != "" {
-		flow, step, _ := strings.Cut(t.s.Ret, "/")
-		if !t.known(flow, step) {
-			t.s.Ret = ""
-		}
+	t.adoptLegacyRet()
+	if t.s.Flow == "" {
+		// Nothing runs, so nothing waits to resume (only a session stored
+		// before frames could hold one here).
+		t.s.Outer, t.s.Ret = nil, ""
 	}
+	t.dropUnknownFrames()
 }
 
 func (t *turn) known(flow, step string) bool {
@@ -204,12 +204,15 @@ func (t *turn) clearFlow() {
 	t.s.Pending = ""
 }
 
-// startFlow begins flow id and asks its first question.
+// startFlow begins flow id and asks its first question. The running flow,
+// if any, must have been suspended or cleared first.
 func (t *turn) startFlow(id, pending string) {
 	f, ok := t.e.set.Flow(id)
 	if !ok {
 		t.say(t.msg("not_understood_idle", nil))
-		t.showMenu()
+		if !t.resume() {
+			t.showMenu()
+		}
 		return
 	}
 	t.s.Flow, t.s.Step, t.s.Back, t.s.Editing, t.s.Resume, t.s.Tries = id, f.Start, nil, false, false, 0
@@ -220,15 +223,22 @@ func (t *turn) startFlow(id, pending string) {
 	t.enter(f.Start)
 }
 
-// startFromOutside starts a flow for bot.FlowStarter. A draft in progress is
-// kept: its flow and step go to Ret and resume when this flow ends.
+// startFromOutside starts a flow for bot.FlowStarter. What the citizen was
+// doing is kept, not replaced (they did not ask for the change): it is put
+// aside and resumes, with its own report number, when this flow ends — even
+// when it is the same flow for another report (two admins' questions).
 func (t *turn) startFromOutside() {
 	t.out.Accepted = true
-	if t.s.Flow != "" && t.s.Ret == "" && t.s.Flow != t.in.Start {
-		t.s.Ret = t.s.Flow + "/" + t.s.Step
-	}
 	if t.in.Intro != "" {
 		t.say(t.in.Intro)
+	}
+	if t.s.Flow == t.in.Start && t.s.Pending == t.in.Pending {
+		// The same flow for the same report (a second question before the
+		// first was answered): one answer serves both, so it starts afresh in
+		// place rather than waiting on top of itself.
+		t.clearFlow()
+	} else {
+		t.suspend()
 	}
 	t.startFlow(t.in.Start, t.in.Pending)
 }

@@ -67,11 +67,12 @@ func (t *turn) global() bool {
 		switch {
 		case trackingPattern.MatchString(arg):
 			t.status(arg)
-		case t.s.Flow != "" && t.s.Flow == "complaint":
+		case t.s.Flow == flowComplaint:
+			t.offerResume()
+		case t.toDraft():
 			t.offerResume()
 		default:
-			t.clearFlow()
-			t.s.Resume = false
+			t.clearAll()
 			t.say(t.msg("welcome", nil))
 			t.showMenu()
 		}
@@ -81,8 +82,7 @@ func (t *turn) global() bool {
 			t.showMenu()
 			return true
 		}
-		t.clearFlow()
-		t.resumeInterrupted(t.msg("cancelled", nil))
+		t.cancel()
 	case "back":
 		t.back()
 	case "help":
@@ -91,14 +91,25 @@ func (t *turn) global() bool {
 	case "language":
 		t.switchLanguage(arg)
 	case "restart":
-		t.clearFlow()
-		t.startFlow("complaint", "")
-	case "report":
-		if t.s.Flow == "complaint" {
-			t.offerResume()
-			return true
+		// Starting over means the report draft, or, in a follow-up, that
+		// follow-up for the same report ("ulangi" while writing an answer).
+		id, pending := flowComplaint, ""
+		if t.s.Flow != "" && t.s.Flow != flowComplaint {
+			id, pending = t.s.Flow, t.s.Pending
 		}
-		t.startFlow("complaint", "")
+		t.clearFlow()
+		t.startFlow(id, pending)
+	case "report":
+		switch {
+		case t.s.Flow == flowComplaint:
+			t.offerResume()
+		case t.toDraft():
+			// A draft waits under the follow-up: "lapor" means that draft.
+			t.offerResume()
+		default:
+			t.suspend()
+			t.startFlow(flowComplaint, "")
+		}
 	case "my_reports":
 		t.out.Actions = append(t.out.Actions, Action{Kind: ActionMyReports,
 			Args: map[string]string{"numbers": strings.Join(t.s.Reports, " ")}})
@@ -114,17 +125,14 @@ func (t *turn) global() bool {
 			t.reaskOrMenu()
 			return true
 		}
-		t.startFlow("status", "")
+		t.startFlow(flowStatus, "")
 	case "add_info":
 		if !trackingPattern.MatchString(arg) {
 			t.say(t.msg("status_bad_number", nil))
 			t.reaskOrMenu()
 			return true
 		}
-		if t.s.Flow != "" && t.s.Ret == "" {
-			t.s.Ret = t.s.Flow + "/" + t.s.Step
-		}
-		t.startFlow("add_info", strings.ToUpper(arg))
+		t.addInfo(strings.ToUpper(arg))
 	case "menu":
 		if t.s.Flow != "" || t.s.Resume {
 			t.reaskOrMenu()
@@ -136,6 +144,27 @@ func (t *turn) global() bool {
 		t.showMenu()
 	}
 	return true
+}
+
+// addInfo starts adding information to report number. Typed inside an
+// add-info, it is the citizen changing their mind: the same report goes on
+// where it was; another report replaces the current add-info, saying so (its
+// text was not sent). Anything else running waits and resumes afterwards.
+func (t *turn) addInfo(number string) {
+	if t.s.Flow == flowAddInfo {
+		if t.s.Pending == number {
+			t.say(t.msg("add_info_same", nil))
+			t.reaskOrMenu()
+			return
+		}
+		old := t.s.Pending
+		t.clearFlow()
+		t.say(t.msg("add_info_replaced", map[string]string{"old": old, "number": number}))
+		t.startFlow(flowAddInfo, number)
+		return
+	}
+	t.suspend()
+	t.startFlow(flowAddInfo, number)
 }
 
 // status asks the complaint API for a report's status (answered by the action
@@ -185,25 +214,6 @@ func (t *turn) reaskOrMenu() {
 	}
 }
 
-// resumeInterrupted ends a flow with text and, if it had interrupted a draft,
-// goes back to that draft's question.
-func (t *turn) resumeInterrupted(text string) {
-	if t.s.Ret == "" {
-		if text != "" {
-			t.say(text)
-		}
-		t.showMenu()
-		return
-	}
-	if text != "" {
-		t.say(text)
-	}
-	flow, step, _ := strings.Cut(t.s.Ret, "/")
-	t.s.Ret = ""
-	t.s.Flow, t.s.Step, t.s.Tries, t.s.Editing = flow, step, 0, false
-	t.ask(t.step())
-}
-
 // The idle menu.
 func (t *turn) menuOptions() []Option {
 	m := func(v, key string) Option {
@@ -232,12 +242,12 @@ func (t *turn) idle(i int) {
 	}
 	switch opts[i].Value {
 	case "report":
-		t.startFlow("complaint", "")
+		t.startFlow(flowComplaint, "")
 	case "my_reports":
 		t.out.Actions = append(t.out.Actions, Action{Kind: ActionMyReports,
 			Args: map[string]string{"numbers": strings.Join(t.s.Reports, " ")}})
 	case "status":
-		t.startFlow("status", "")
+		t.startFlow(flowStatus, "")
 	case "help":
 		t.say(t.msg("help", nil))
 		t.showMenu()
@@ -277,6 +287,6 @@ func (t *turn) answerResume(i int) {
 	default:
 		t.clearFlow()
 		t.say(t.msg("resume_restart", nil))
-		t.startFlow("complaint", "")
+		t.startFlow(flowComplaint, "")
 	}
 }

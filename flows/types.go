@@ -44,8 +44,14 @@ type Session struct {
 	// Pending carries a small per-flow value that a follow-up flow needs, such as
 	// the tracking number a citizen is adding information to.
 	Pending string `json:"p,omitempty"`
-	// Ret is "flow/step" of a flow interrupted by a flow started from outside
-	// (an admin's question arriving mid-draft); it resumes when that one ends.
+	// Outer are the flows interrupted by the running one (an admin's question
+	// arriving mid-draft, "tambah info" typed mid-draft), innermost last. Each
+	// keeps its own answers, report number and way back, and resumes when the
+	// flow above it ends: a resumed flow never runs with another's arguments.
+	Outer []Frame `json:"o,omitempty"`
+	// Ret is how sessions stored before Outer named one interrupted flow
+	// ("flow/step", its answers mixed with the running flow's). It is only
+	// read, and turned into a Frame, so a deploy does not break them.
 	Ret string `json:"x,omitempty"`
 	// Tries counts wrong answers at the current step, to vary the re-ask.
 	Tries int `json:"w,omitempty"`
@@ -53,6 +59,16 @@ type Session struct {
 	// flooding report that says "banjir" in every answer is not interrupted
 	// by the same warning each time.
 	Warned int64 `json:"g,omitempty"`
+}
+
+// Frame is a flow put aside while another one runs (see Session.Outer).
+type Frame struct {
+	Flow    string            `json:"f"`
+	Step    string            `json:"s"`
+	Back    []string          `json:"b,omitempty"`
+	Fields  map[string]string `json:"d,omitempty"`
+	Pending string            `json:"p,omitempty"`
+	Editing bool              `json:"e,omitempty"`
 }
 
 // Input is one message of a citizen, already converted from its channel.

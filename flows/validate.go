@@ -16,6 +16,7 @@ var requiredMessages = []string{
 	"menu_report", "menu_my_reports", "menu_status", "menu_help", "menu_language",
 	"choice_continue", "choice_restart", "choice_send", "choice_edit", "choice_cancel",
 	"choice_skip", "choice_done", "empty_value", "draft_expired",
+	"add_info_same", "add_info_replaced", "flow_dropped",
 }
 
 var stepTypes = map[string]bool{StepChoice: true, StepText: true, StepDate: true, StepLocation: true,
@@ -77,6 +78,9 @@ func (s *Set) validateFlow(f *Flow) []error {
 		if missing(f.Intro) {
 			bad("", "intro: missing translation (needs id and en)")
 		}
+	}
+	if (f.Cancelled.ID != "" || f.Cancelled.EN != "") && missing(f.Cancelled) {
+		bad("", "cancelled: missing translation (needs id and en)")
 	}
 	for _, st := range f.Steps {
 		if !stepTypes[st.Type] {
