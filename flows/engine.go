@@ -110,9 +110,11 @@ func (t *turn) run() {
 		return
 	}
 	t.out.Accepted = true
-	if t.s.Flow != "" && !t.s.Resume && t.s.Updated > 0 && t.in.Now.Sub(time.Unix(t.s.Updated, 0)) > t.e.cfg.ResumeAfter {
-		// Back after a while: a greeting or an answer gets the offer to
-		// continue the draft; an explicit command (cancel, help...) still works.
+	if t.s.Flow == flowComplaint && !t.s.Resume && t.s.Updated > 0 && t.in.Now.Sub(time.Unix(t.s.Updated, 0)) > t.e.cfg.ResumeAfter {
+		// Back to a report draft after a while: a greeting or an answer gets
+		// the offer to continue it; an explicit command (cancel, help...)
+		// still works. Only the draft: an answer to an officer's question
+		// that arrived overnight is an answer, not a return to a draft.
 		switch intent, _ := t.intent(); intent {
 		case "", "menu", "start", "report":
 			t.offerResume()

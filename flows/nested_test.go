@@ -118,6 +118,37 @@ func TestNestedFlows(t *testing.T) {
 	}
 }
 
+// Only a report draft is offered to be continued after a pause: a follow-up
+// takes the late message as its answer (an officer's question answered the
+// next morning), and does not offer to "start again" a report.
+func TestLateAnswerIsTaken(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		name, start, text, want string
+	}{
+		{"answer to an officer", "answer", "Di depan masjid", "answer"},
+		{"solved?", "resolved", "belum", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.Step(Session{}, Input{Start: tt.start, Pending: "SDA-AAAAAA", Now: t0})
+			r = e.Step(r.Session, Input{Text: tt.text, Now: t0.Add(9 * time.Hour)})
+			if r.Session.Resume {
+				t.Fatalf("offered to continue a draft: %q", r.Replies)
+			}
+			if tt.want != "" && (len(r.Actions) != 1 || r.Actions[0].Kind != tt.want) {
+				t.Errorf("actions %+v, want %s", r.Actions, tt.want)
+			}
+		})
+	}
+	// The draft itself is still offered.
+	r, _ := run(e, Session{}, "lapor", "1")
+	r = e.Step(r.Session, Input{Text: "Jalan berlubang besar", Now: t0.Add(9 * time.Hour)})
+	if !r.Session.Resume {
+		t.Errorf("a draft left 9 hours was not offered to continue: %q", r.Replies)
+	}
+}
+
 // A session stored before frames (Ret "flow/step", answers in one map) goes
 // on after the deploy: the interrupted draft gets its answers back.
 func TestLegacyRetBecomesFrame(t *testing.T) {
