@@ -126,3 +126,44 @@ func TestMessageWithoutTextIsNotSkip(t *testing.T) {
 		t.Errorf(`"-" should still skip the optional phone: step %q phone %q`, got.Session.Step, got.Session.Fields["phone"])
 	}
 }
+
+// add_info and answer emit their action and say nothing: the complaint side
+// checks that the report is the citizen's and open, stores the addition, and
+// only then thanks them with info_added / answer_added (api.yaml), so a
+// stranger is not thanked before being refused.
+func TestAdditionsLeaveTheReceiptToTheComplaintSide(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		name   string
+		s      Session
+		inputs []Input
+		kind   string
+		key    string
+	}{
+		{"add info", Session{}, []Input{{Text: "tambah info SDA-AAAAAA"}, {Text: "Airnya makin tinggi"}, {Text: "lewati"}}, ActionAddInfo, "info_added"},
+		{"answer", Session{}, []Input{{Start: "answer", Pending: "SDA-AAAAAA"}, {Text: "Di depan masjid"}}, ActionAnswer, "answer_added"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.s
+			var r Result
+			for i, in := range tt.inputs {
+				in.Now = t0.Add(time.Duration(i) * time.Second)
+				r = e.Step(s, in)
+				s = r.Session
+			}
+			if len(r.Actions) != 1 || r.Actions[0].Kind != tt.kind || r.Actions[0].Args["number"] != "SDA-AAAAAA" {
+				t.Fatalf("actions %+v, want one %s for SDA-AAAAAA", r.Actions, tt.kind)
+			}
+			if len(r.Replies) != 0 {
+				t.Errorf("the flow itself answered %q; the complaint side answers after storing", r.Replies[0].Text)
+			}
+			for _, lang := range []string{LangID, LangEN} {
+				got := e.Set().Message(lang, tt.key, map[string]string{"number": "SDA-AAAAAA"})
+				if got == tt.key || !strings.Contains(got, "SDA-AAAAAA") {
+					t.Errorf("api text %s (%s) = %q: missing, or without {number}", tt.key, lang, got)
+				}
+			}
+		})
+	}
+}
