@@ -90,7 +90,18 @@ func redact(s, token string) string {
 	return strings.ReplaceAll(s, token, "***")
 }
 
-// errorString is err's text without the token, for logs.
+// undecodable is how go-telegram/bot starts an error about a response it
+// could not decode; the response body follows it.
+const undecodable = "error decode response body for method "
+
+// errorString is err's text for logs: without the token, and without the
+// response body go-telegram/bot quotes when it cannot decode one (a proxy's
+// page, or anything else we must not log).
 func (a *Adapter) errorString(err error) string {
-	return redact(err.Error(), a.cfg.Token)
+	s := redact(err.Error(), a.cfg.Token)
+	if i := strings.Index(s, undecodable); i >= 0 {
+		method, _, _ := strings.Cut(s[i+len(undecodable):], ",")
+		s = s[:i] + undecodable + method + ": response is not Bot API JSON"
+	}
+	return s
 }

@@ -42,6 +42,9 @@ type world struct {
 	webhook *httptest.Server // echo with the adapter's route; nil when polling
 	pump    *pump
 	photo   []byte
+	// newAdapter builds another adapter like a (another process of Aduan on
+	// the same Redis and Bot API).
+	newAdapter func() *telegram.Adapter
 }
 
 // worldOptions choose how updates come in and replies go out.
@@ -53,6 +56,8 @@ type worldOptions struct {
 	limits map[string]bot.Limit
 	// noReplies: nothing delivers replies (benchmarks of the inbound path).
 	noReplies bool
+	// manualPolling: polling mode, but the test runs RunPolling itself.
+	manualPolling bool
 }
 
 func newWorld(t testing.TB, polling bool) *world {
@@ -62,7 +67,7 @@ func newWorld(t testing.TB, polling bool) *world {
 
 func newWorldWith(t testing.TB, opt worldOptions) *world {
 	t.Helper()
-	polling := opt.polling
+	polling := opt.polling || opt.manualPolling
 	rdb, prefix := redistest.Client(t)
 	keys := bot.NewKeys(prefix, 8)
 	set, err := flows.Load("")
@@ -89,11 +94,15 @@ func newWorldWith(t testing.TB, opt worldOptions) *world {
 			}
 		}
 	})
-	a, err := telegram.New(context.Background(), cfg, disp, store, set, log)
-	if err != nil {
-		t.Fatal(err)
+	newAdapter := func() *telegram.Adapter {
+		a, err := telegram.New(context.Background(), cfg, disp, store, set, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
 	}
-	w := &world{t: t, rdb: rdb, keys: keys, disp: disp, a: a, tg: fake, photo: jpegBytes(t)}
+	a := newAdapter()
+	w := &world{t: t, rdb: rdb, keys: keys, disp: disp, a: a, newAdapter: newAdapter, tg: fake, photo: jpegBytes(t)}
 	fake.AddFile("PHOTO-L", "photos/file_1.jpg", w.photo)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -102,9 +111,11 @@ func newWorldWith(t testing.TB, opt worldOptions) *world {
 	if err := a.Setup(ctx); err != nil {
 		t.Fatalf("Setup: %v", err)
 	}
-	if polling {
+	switch {
+	case opt.manualPolling:
+	case polling:
 		wg.Go(func() { _ = a.RunPolling(ctx) })
-	} else {
+	default:
 		e := echo.New()
 		a.Register(e, "")
 		w.webhook = httptest.NewServer(e)

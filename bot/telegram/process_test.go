@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,14 +47,16 @@ func TestCallbackAnswers(t *testing.T) {
 	tests := []struct {
 		name       string
 		outcome    bot.Outcome
-		answerText string
+		answered   bool   // one answerCallbackQuery
+		answerText string // its text
 		editMethod string // "" = no edit
 		editText   string
 	}{
-		{name: "accepted", outcome: bot.Outcome{AnswerLabel: "Jalan dan jembatan"},
+		{name: "accepted", outcome: bot.Outcome{AnswerLabel: "Jalan dan jembatan"}, answered: true,
 			editMethod: "editMessageText", editText: question + "\n\n✓ Jalan dan jembatan"},
-		{name: "accepted without label", outcome: bot.Outcome{}, editMethod: "editMessageReplyMarkup"},
-		{name: "stale", outcome: bot.Outcome{Stale: true}, answerText: "Pertanyaan itu sudah lewat. Silakan jawab pertanyaan terakhir."},
+		{name: "accepted without label", outcome: bot.Outcome{}, answered: true, editMethod: "editMessageReplyMarkup"},
+		{name: "stale", outcome: bot.Outcome{Stale: true}, answered: true, answerText: "Pertanyaan itu sudah lewat. Silakan jawab pertanyaan terakhir."},
+		// a redelivered press: the delivery that committed it answered it
 		{name: "duplicate", outcome: bot.Outcome{Duplicate: true, AnswerLabel: "Jalan dan jembatan"}},
 	}
 	for _, tt := range tests {
@@ -69,25 +73,81 @@ func TestCallbackAnswers(t *testing.T) {
 				t.Fatalf("process: %v", err)
 			}
 			answers := env.tg.CallsOf("answerCallbackQuery", "")
-			if len(answers) != 1 || answers[0].Form["callback_query_id"] != "2152563716543219876" || answers[0].Form["text"] != tt.answerText {
+			switch {
+			case !tt.answered && len(answers) != 0:
+				t.Errorf("answerCallbackQuery calls %+v, want none", answers)
+			case tt.answered && (len(answers) != 1 || answers[0].Form["callback_query_id"] != "2152563716543219876" || answers[0].Form["text"] != tt.answerText):
 				t.Errorf("answerCallbackQuery calls %+v, want one with text %q", answers, tt.answerText)
 			}
-			edits := append(env.tg.CallsOf("editMessageText", ""), env.tg.CallsOf("editMessageReplyMarkup", "")...)
+			edits := func() []telegramtest.Call {
+				return append(env.tg.CallsOf("editMessageText", ""), env.tg.CallsOf("editMessageReplyMarkup", "")...)
+			}
 			if tt.editMethod == "" {
-				if len(edits) != 0 {
-					t.Errorf("edited %+v, want no edit", edits)
+				if e := edits(); len(e) != 0 {
+					t.Errorf("edited %+v, want no edit", e)
 				}
-				return
+			} else {
+				e := edits()
+				if len(e) != 1 || e[0].Method != tt.editMethod || e[0].Form["message_id"] != "101" {
+					t.Fatalf("edits %+v, want one %s of message 101", e, tt.editMethod)
+				}
+				if e[0].Form["text"] != tt.editText || e[0].Form["reply_markup"] != `{"inline_keyboard":[]}` {
+					t.Errorf("edit text %q markup %s", e[0].Form["text"], e[0].Form["reply_markup"])
+				}
 			}
-			if len(edits) != 1 || edits[0].Method != tt.editMethod || edits[0].Form["message_id"] != "101" {
-				t.Fatalf("edits %+v, want one %s of message 101", edits, tt.editMethod)
-			}
-			if edits[0].Form["text"] != tt.editText || edits[0].Form["reply_markup"] != `{"inline_keyboard":[]}` {
-				t.Errorf("edit text %q markup %s", edits[0].Form["text"], edits[0].Form["reply_markup"])
-			}
-			// the same press edited again (e.g. a redelivery): "not modified" is harmless
+			// The same press redelivered (the dispatcher reports a duplicate):
+			// no second answer, no second edit.
+			calls := len(env.tg.Calls())
+			env.h.fn = func(bot.Inbound) (bot.Outcome, error) { return bot.Outcome{Duplicate: true}, nil }
 			if err := env.a.process(context.Background(), u); err != nil {
-				t.Errorf("second press: %v", err)
+				t.Errorf("redelivered press: %v", err)
+			}
+			if extra := env.tg.Calls()[calls:]; len(extra) != 0 {
+				t.Errorf("a redelivered press called %s", extra[0].Method)
+			}
+		})
+	}
+}
+
+// TestCallbackAnswerRefused: Telegram refusing the answer (too old, already
+// answered, down) is logged, never an error that would make the update come
+// again; the too-old refusal only at debug level.
+func TestCallbackAnswerRefused(t *testing.T) {
+	raw, err := os.ReadFile("testdata/callback.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		failure telegramtest.Failure
+		level   string // level of the log line about it
+	}{
+		{"query too old", telegramtest.QueryTooOld, "DEBUG"},
+		{"Telegram down", telegramtest.Internal, "WARN"},
+		{"flood wait", telegramtest.TooManyRequests(3), "WARN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newEnv(t, "", nil)
+			env.tg.Fail("answerCallbackQuery", "", tt.failure, 1)
+			if err := env.a.process(context.Background(), decode(t, raw)); err != nil {
+				t.Fatalf("process: %v", err)
+			}
+			if n := len(env.h.inbound()); n != 1 {
+				t.Errorf("committed %d times", n)
+			}
+			var line map[string]any
+			for _, l := range bytes.Split([]byte(env.logs.String()), []byte("\n")) {
+				var m map[string]any
+				if json.Unmarshal(l, &m) == nil && strings.Contains(fmt.Sprint(m["msg"]), "answerCallbackQuery") {
+					line = m
+				}
+			}
+			if line == nil || line["level"] != tt.level {
+				t.Errorf("log line about the answer %v, want level %s", line, tt.level)
+			}
+			if strings.Contains(env.logs.String(), "jalan") {
+				t.Errorf("the callback data reached the logs")
 			}
 		})
 	}

@@ -32,11 +32,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, method string,
 		}
 		writeOK(w, true)
 	case "answerCallbackQuery":
-		if form["callback_query_id"] == "" {
-			writeError(w, Failure{Code: 400, Description: "Bad Request: query is too old and response timeout expired or query ID is invalid"})
-			return
-		}
-		writeOK(w, true)
+		s.answerCallbackQuery(w, form)
 	case "sendMessage":
 		s.sendMessage(w, form)
 	case "editMessageText", "editMessageReplyMarkup":

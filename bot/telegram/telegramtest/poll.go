@@ -22,6 +22,7 @@ func (s *Server) PushUpdate(u any) {
 	defer s.mu.Unlock()
 	s.updates = append(s.updates, raw)
 	s.updateIDs = append(s.updateIDs, id.ID)
+	s.noteCallback(raw, time.Now())
 	s.wake()
 }
 

@@ -75,6 +75,9 @@ type Server struct {
 	confirmed int64 // highest offset received: updates below it are gone
 	notify    chan struct{}
 	callSig   chan struct{}
+
+	callbacks       map[string]*callbackQuery // callback query id -> state
+	callbackTimeout time.Duration
 }
 
 type fileEntry struct {
@@ -89,6 +92,7 @@ func New(t testing.TB) *Server {
 		files:     map[string]fileEntry{},
 		messages:  map[string]message{},
 		order:     map[string][]int{},
+		callbacks: map[string]*callbackQuery{},
 		nextMsgID: 100,
 		notify:    make(chan struct{}),
 		callSig:   make(chan struct{}),

@@ -87,6 +87,18 @@ func (u *Updates) Callback(messageID int, questionText, data string) []byte {
 	}})
 }
 
+// QueryID is the callback query id of an update built by Callback ("" for
+// any other update).
+func QueryID(raw []byte) string {
+	var u struct {
+		CallbackQuery struct {
+			ID string `json:"id"`
+		} `json:"callback_query"`
+	}
+	_ = json.Unmarshal(raw, &u)
+	return u.CallbackQuery.ID
+}
+
 // Location is a shared pin.
 func (u *Updates) Location(lat, lon float64) []byte {
 	return u.message(map[string]any{"location": map[string]any{"latitude": lat, "longitude": lon}})
