@@ -20,6 +20,12 @@ func (t *turn) answer() {
 			return
 		}
 	}
+	if st.Type == StepLocation && t.s.Pin != nil {
+		// Before skip words and the step's own buttons: while confirming a
+		// point, "tidak" means "send another", and "1" the first choice shown.
+		t.answerOutside(st)
+		return
+	}
 	if t.isSkip() && st.Optional {
 		t.s.Fields[st.Field] = ""
 		t.advance(st.Next)
@@ -146,6 +152,24 @@ func (t *turn) answerChoice(value string) {
 			return
 		}
 		t.reask(st, "not_in_list")
+	case StepLocation:
+		if i := indexOf(t.outsideOptions(), value); i >= 0 {
+			if t.s.Pin == nil {
+				// The confirm of a point already answered: a button of a
+				// question that has passed, nothing changes.
+				t.out.Accepted = false
+				return
+			}
+			t.out.AnswerLabel = t.outsideOptions()[i].Label.In(t.lang())
+			t.confirmOutside(st, value)
+			return
+		}
+		if value == "skip" && st.Optional {
+			t.s.Fields[st.Field] = ""
+			t.advance(st.Next)
+			return
+		}
+		t.reask(st, "not_in_list")
 	default:
 		if value == "skip" && st.Optional {
 			t.s.Fields[st.Field] = ""
@@ -229,24 +253,25 @@ func (t *turn) answerText(st *Step) {
 }
 
 // answerLocation accepts a shared pin, "lat,lon", a kecamatan name (or its
-// number in the list) or a typed address.
+// number in the list) or a typed address. Coordinates are checked where they
+// enter: no point on Earth is re-asked; a point outside the region's bounds
+// is confirmed first.
 func (t *turn) answerLocation(st *Step) {
 	if loc := t.in.Location; loc != nil {
-		t.s.Fields["lat"] = strconv.FormatFloat(loc.Lat, 'f', 6, 64)
-		t.s.Fields["lon"] = strconv.FormatFloat(loc.Lon, 'f', 6, 64)
-		if loc.Address != "" {
-			t.s.Fields["address"] = loc.Address
+		if !validLatLon(loc.Lat, loc.Lon) {
+			t.reask(st, "bad_pin")
+			return
 		}
-		t.s.Fields[st.Field] = "pin"
-		t.advance(st.Next)
+		t.takePoint(st, *loc)
 		return
 	}
 	text := strings.TrimSpace(t.in.Text)
-	if lat, lon, err := ParseLatLon(text); err == nil {
-		t.s.Fields["lat"] = strconv.FormatFloat(lat, 'f', 6, 64)
-		t.s.Fields["lon"] = strconv.FormatFloat(lon, 'f', 6, 64)
-		t.s.Fields[st.Field] = "pin"
-		t.advance(st.Next)
+	switch lat, lon, err := ParseLatLon(text); {
+	case err == nil:
+		t.takePoint(st, Location{Lat: lat, Lon: lon})
+		return
+	case errors.Is(err, ErrLatLonRange):
+		t.reask(st, "coordinates")
 		return
 	}
 	kec := make([]Option, len(t.e.set.catalog.Kecamatan))
@@ -255,6 +280,7 @@ func (t *turn) answerLocation(st *Step) {
 	}
 	if _, err := strconv.Atoi(text); err != nil {
 		if i := matchOption(text, kec); i >= 0 && utf8.RuneCountInString(text) >= 3 {
+			t.forgetPlace()
 			t.s.Fields["kecamatan"] = kec[i].Value
 			t.s.Fields[st.Field] = "kecamatan"
 			t.advance(st.Next)
@@ -269,9 +295,91 @@ func (t *turn) answerLocation(st *Step) {
 		t.reask(st, "too_long")
 		return
 	}
+	t.forgetPlace()
 	t.s.Fields["address"] = text
 	t.s.Fields[st.Field] = "address"
 	t.advance(st.Next)
+}
+
+// forgetPlace drops the point and address of an earlier answer to the
+// location step: a new answer replaces it, so an address typed after a pin
+// (or a pin after "send another location") never shows beside the old one.
+// The kecamatan stays: it is its own step's answer.
+func (t *turn) forgetPlace() {
+	delete(t.s.Fields, "lat")
+	delete(t.s.Fields, "lon")
+	delete(t.s.Fields, "address")
+}
+
+// takePoint answers the location step with a valid point, or, when the
+// region has bounds and the point is outside them, asks first whether it is
+// right.
+func (t *turn) takePoint(st *Step, p Location) {
+	if b := t.e.set.catalog.Region.Bounds; b != nil && !b.Contains(p.Lat, p.Lon) {
+		t.s.Pin = &p
+		t.askOutside(st)
+		return
+	}
+	t.setPoint(st, p)
+	t.advance(st.Next)
+}
+
+func (t *turn) setPoint(st *Step, p Location) {
+	t.forgetPlace()
+	t.s.Fields["lat"] = strconv.FormatFloat(p.Lat, 'f', 6, 64)
+	t.s.Fields["lon"] = strconv.FormatFloat(p.Lon, 'f', 6, 64)
+	if p.Address != "" {
+		t.s.Fields["address"] = p.Address
+	}
+	t.s.Fields[st.Field] = "pin"
+}
+
+// The confirm of a point outside the region: keep it, or send another.
+func (t *turn) outsideOptions() []Option {
+	return []Option{
+		{Value: "keep", Label: t.e.set.messages["choice_keep_location"], Words: t.e.set.words["location_keep"]},
+		{Value: "other", Label: t.e.set.messages["choice_other_location"], Words: t.e.set.words["location_other"]},
+	}
+}
+
+// askOutside asks whether the waiting point is right. It also offers the
+// location button: on Telegram "send another" is then one tap away.
+func (t *turn) askOutside(st *Step) {
+	p := t.s.Pin
+	t.out.Replies = append(t.out.Replies, Reply{
+		Text:    t.msg("location_outside", map[string]string{"lat": formatCoord(p.Lat), "lon": formatCoord(p.Lon)}),
+		Choices: t.choices(t.outsideOptions()), Ask: AskLocation, Step: t.s.Flow + "/" + st.ID})
+}
+
+// answerOutside reads the answer to the confirm. A new pin or new
+// coordinates is "another location" already; a typed address is not taken
+// here (it could be a mistyped "yes"), the citizen chooses first.
+func (t *turn) answerOutside(st *Step) {
+	_, _, err := ParseLatLon(t.in.Text)
+	if t.in.Location != nil || err == nil || errors.Is(err, ErrLatLonRange) {
+		t.s.Pin = nil
+		t.answerLocation(st)
+		return
+	}
+	opts := t.outsideOptions()
+	i := matchOption(t.in.Text, opts)
+	if i < 0 {
+		t.reask(st, "not_in_list")
+		return
+	}
+	t.out.AnswerLabel = opts[i].Label.In(t.lang())
+	t.confirmOutside(st, opts[i].Value)
+}
+
+func (t *turn) confirmOutside(st *Step, value string) {
+	p := t.s.Pin
+	t.s.Pin = nil
+	if value == "keep" && p != nil {
+		t.setPoint(st, *p)
+		t.advance(st.Next)
+		return
+	}
+	t.ask(st) // "send another": the location question again
 }
 
 // photoRefs are the photos collected so far (refs separated by spaces).

@@ -45,7 +45,7 @@ func (t *turn) enter(id string) {
 		if !ok {
 			return
 		}
-		t.s.Step, t.s.Tries = id, 0
+		t.s.Step, t.s.Tries, t.s.Pin = id, 0, nil
 		if st.SkipIfSet != "" && t.s.Fields[st.SkipIfSet] != "" && st.Next != "" {
 			id = st.Next
 			continue
@@ -85,6 +85,10 @@ func (t *turn) summaryStep() string {
 func (t *turn) ask(st *Step) {
 	if st == nil {
 		t.showMenu()
+		return
+	}
+	if st.Type == StepLocation && t.s.Pin != nil {
+		t.askOutside(st)
 		return
 	}
 	r := Reply{Text: fill(st.Prompt.In(t.lang()), t.vars(nil)), Step: t.s.Flow + "/" + st.ID}
@@ -137,6 +141,10 @@ func (t *turn) reask(st *Step, reason string) {
 			key = "reask_unsupported"
 		}
 		t.say(t.msg(key, nil))
+	case t.e.set.HasMessage("reask_" + reason):
+		// A reason every step of a type shares (bad coordinates at any
+		// location step) has one text in messages.yaml; a step may override it.
+		t.say(t.msg("reask_"+reason, nil))
 	default:
 		t.say(t.msg("reask_not_in_list", nil))
 	}

@@ -203,7 +203,7 @@ func (t *turn) step() *Step { st, _ := t.flow().step(t.s.Step); return st }
 func (t *turn) clearFlow() {
 	t.s.Flow, t.s.Step, t.s.Back, t.s.Editing, t.s.Resume, t.s.Tries = "", "", nil, false, false, 0
 	t.s.Fields = map[string]string{}
-	t.s.Pending = ""
+	t.s.Pending, t.s.Pin = "", nil
 }
 
 // startFlow begins flow id and asks its first question. The running flow,
@@ -218,7 +218,7 @@ func (t *turn) startFlow(id, pending string) {
 		return
 	}
 	t.s.Flow, t.s.Step, t.s.Back, t.s.Editing, t.s.Resume, t.s.Tries = id, f.Start, nil, false, false, 0
-	t.s.Pending = pending
+	t.s.Pending, t.s.Pin = pending, nil
 	if f.Intro.ID != "" {
 		t.say(fill(f.Intro.In(t.lang()), t.vars(nil)))
 	}
@@ -261,7 +261,7 @@ func (t *turn) pressed() {
 	default:
 		t.out.Accepted = false // a button of a question that has passed: nothing changes
 	}
-	if t.out.Accepted {
+	if t.out.Accepted && t.out.AnswerLabel == "" {
 		t.out.AnswerLabel = t.labelOf(key, value)
 	}
 }

@@ -181,7 +181,7 @@ func (t *turn) back() {
 	}
 	prev := t.s.Back[len(t.s.Back)-1]
 	t.s.Back = t.s.Back[:len(t.s.Back)-1]
-	t.s.Step, t.s.Tries, t.s.Editing = prev, 0, false
+	t.s.Step, t.s.Tries, t.s.Editing, t.s.Pin = prev, 0, false, nil
 	t.ask(t.step())
 }
 

@@ -32,7 +32,7 @@ func (t *turn) suspend() {
 		}
 	}
 	t.s.Outer = append(t.s.Outer, Frame{Flow: t.s.Flow, Step: t.s.Step, Back: t.s.Back,
-		Fields: t.s.Fields, Pending: t.s.Pending, Editing: t.s.Editing})
+		Fields: t.s.Fields, Pending: t.s.Pending, Editing: t.s.Editing, Pin: t.s.Pin})
 	t.clearFlow()
 }
 
@@ -47,6 +47,7 @@ func (t *turn) resume() bool {
 	fr := t.s.Outer[n-1]
 	t.s.Outer = t.s.Outer[:n-1]
 	t.s.Flow, t.s.Step, t.s.Back, t.s.Pending, t.s.Editing = fr.Flow, fr.Step, fr.Back, fr.Pending, fr.Editing
+	t.s.Pin = fr.Pin
 	t.s.Fields, t.s.Tries, t.s.Resume = fr.Fields, 0, false
 	if t.s.Fields == nil {
 		t.s.Fields = map[string]string{}
@@ -76,6 +77,7 @@ func (t *turn) toDraft() bool {
 	fr := t.s.Outer[at]
 	t.s.Outer = t.s.Outer[:at]
 	t.s.Flow, t.s.Step, t.s.Back, t.s.Pending, t.s.Editing = fr.Flow, fr.Step, fr.Back, fr.Pending, fr.Editing
+	t.s.Pin = fr.Pin
 	t.s.Fields = fr.Fields
 	if t.s.Fields == nil {
 		t.s.Fields = map[string]string{}

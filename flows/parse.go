@@ -266,22 +266,51 @@ func mkDate(y int, m time.Month, d int, loc *time.Location) (time.Time, bool) {
 	return t, true
 }
 
-// ErrLatLon is returned for text that is not a "lat,lon" pair.
-var ErrLatLon = errors.New("not a lat,lon pair")
+// Coordinate errors: ErrLatLon for text that is not a "lat,lon" pair (an
+// address, say), ErrLatLonRange for a pair that is no point on Earth.
+var (
+	ErrLatLon      = errors.New("not a lat,lon pair")
+	ErrLatLonRange = errors.New("coordinates out of range")
+)
 
 // ParseLatLon reads "-7.4478, 112.7183" (comma, semicolon or space between).
+// A pair that is NaN, infinite, or outside latitude -90..90 / longitude
+// -180..180 is ErrLatLonRange, not ErrLatLon: the citizen meant coordinates
+// (perhaps swapped, "112.71, -7.45") and must be told so, not have them
+// stored as a typed address.
 func ParseLatLon(s string) (float64, float64, error) {
 	f := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool { return r == ',' || r == ';' || r == ' ' })
 	if len(f) != 2 {
 		return 0, 0, ErrLatLon
 	}
-	lat, err1 := strconv.ParseFloat(f[0], 64)
-	lon, err2 := strconv.ParseFloat(f[1], 64)
-	if err1 != nil || err2 != nil || math.IsNaN(lat) || math.IsNaN(lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
-		return 0, 0, ErrLatLon
+	var v [2]float64
+	for i, tok := range f {
+		x, err := strconv.ParseFloat(tok, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) { // "1e999" is +Inf with ErrRange: coordinates, out of range
+			return 0, 0, ErrLatLon
+		}
+		if finite(x) && !strings.Contains(tok, ".") {
+			return 0, 0, ErrLatLon // "12 5" is an address, not coordinates; "NaN" and "1e999" are no address
+		}
+		v[i] = x
 	}
-	if !strings.Contains(f[0], ".") || !strings.Contains(f[1], ".") {
-		return 0, 0, ErrLatLon // "12 5" is an address, not coordinates
+	if !validLatLon(v[0], v[1]) {
+		return 0, 0, ErrLatLonRange
 	}
-	return lat, lon, nil
+	return v[0], v[1], nil
+}
+
+// validLatLon reports whether lat, lon is a point on Earth. A shared pin is
+// checked too: a channel (or a forged update) can send anything.
+func validLatLon(lat, lon float64) bool {
+	return finite(lat) && finite(lon) && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// formatCoord shows a coordinate to the citizen: at most 6 decimals (about
+// 10 cm), without trailing zeros.
+func formatCoord(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 6, 64)
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }

@@ -75,20 +75,34 @@ func TestParseLatLon(t *testing.T) {
 	tests := []struct {
 		in       string
 		lat, lon float64
-		ok       bool
+		err      error
 	}{
-		{"-7.4478, 112.7183", -7.4478, 112.7183, true},
-		{"-7.4478;112.7183", -7.4478, 112.7183, true},
-		{"-7.4478 112.7183", -7.4478, 112.7183, true},
-		{"95.0, 10.0", 0, 0, false},
-		{"12 5", 0, 0, false}, // an address number, not coordinates
-		{"Jl. Raya 5", 0, 0, false},
-		{"NaN, 1.0", 0, 0, false},
+		{"-7.4478, 112.7183", -7.4478, 112.7183, nil},
+		{"-7.4478;112.7183", -7.4478, 112.7183, nil},
+		{"-7.4478 112.7183", -7.4478, 112.7183, nil},
+		{"90.0, -180.0", 90, -180, nil}, // the edges are points
+		{"-90.0, 180.0", -90, 180, nil},
+		// Coordinates, but no point on Earth: re-asked, never an address.
+		{"95.0, 10.0", 0, 0, ErrLatLonRange},
+		{"91.0, 112.7", 0, 0, ErrLatLonRange},
+		{"-7.45, -181.0", 0, 0, ErrLatLonRange},
+		{"112.7183, -7.4478", 0, 0, ErrLatLonRange}, // swapped
+		{"NaN, 1.0", 0, 0, ErrLatLonRange},
+		{"-7.45 nan", 0, 0, ErrLatLonRange},
+		{"Inf, 112.7", 0, 0, ErrLatLonRange},
+		{"-7.45, -Inf", 0, 0, ErrLatLonRange},
+		{"1e999, 112.7", 0, 0, ErrLatLonRange}, // +Inf by overflow
+		// Not coordinates at all.
+		{"12 5", 0, 0, ErrLatLon}, // an address number
+		{"Jl. Raya 5", 0, 0, ErrLatLon},
+		{"-7.45", 0, 0, ErrLatLon},
+		{"-7.45, 112.71, 3.0", 0, 0, ErrLatLon},
+		{"", 0, 0, ErrLatLon},
 	}
 	for _, tt := range tests {
 		lat, lon, err := ParseLatLon(tt.in)
-		if (err == nil) != tt.ok || lat != tt.lat || lon != tt.lon {
-			t.Errorf("ParseLatLon(%q) = %v,%v,%v; want %v,%v ok=%v", tt.in, lat, lon, err, tt.lat, tt.lon, tt.ok)
+		if !errors.Is(err, tt.err) || (err == nil) != (tt.err == nil) || lat != tt.lat || lon != tt.lon {
+			t.Errorf("ParseLatLon(%q) = %v,%v,%v; want %v,%v,%v", tt.in, lat, lon, err, tt.lat, tt.lon, tt.err)
 		}
 	}
 }
@@ -148,13 +162,16 @@ func FuzzParseDate(f *testing.F) {
 }
 
 func FuzzParseLatLon(f *testing.F) {
-	for _, s := range []string{"-7.4,112.7", "1e3,2.0", "-0.0 -0.0", "90.0,180.0"} {
+	for _, s := range []string{"-7.4,112.7", "1e3,2.0", "-0.0 -0.0", "90.0,180.0", "NaN,1.0", "-Inf 2.5", "1e999,0.5", "0x1.8p1,2.5"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		lat, lon, err := ParseLatLon(s)
-		if err == nil && (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
-			t.Fatalf("ParseLatLon(%q) = %v,%v out of range", s, lat, lon)
+		if err == nil && (!finite(lat) || !finite(lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+			t.Fatalf("ParseLatLon(%q) = %v,%v: not a point on Earth", s, lat, lon)
+		}
+		if err != nil && !errors.Is(err, ErrLatLon) && !errors.Is(err, ErrLatLonRange) {
+			t.Fatalf("ParseLatLon(%q): unexpected error %v", s, err)
 		}
 	})
 }

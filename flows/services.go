@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the region's zone works on a machine without zoneinfo
+
+	"gopkg.in/yaml.v3"
 )
 
 // Text is a text in every language of the product.
@@ -29,8 +31,68 @@ type Region struct {
 	EmergencyNumber string `yaml:"emergency_number"`
 	// Timezone is where "today" and "yesterday" are counted (IANA name).
 	Timezone string `yaml:"timezone"`
+	// Bounds is a rough box around the region. A point outside it is
+	// confirmed with the citizen (a mis-tapped map, a phone's stale GPS fix),
+	// never refused: a report may well concern a road just over the border.
+	// Nil: no check.
+	Bounds *Bounds `yaml:"bounds"`
 
 	loc *time.Location
+}
+
+// Bounds is a box of latitude (south..north) and longitude (west..east), in
+// degrees. A box across the 180th meridian is not supported.
+type Bounds struct {
+	South float64 `yaml:"south"`
+	West  float64 `yaml:"west"`
+	North float64 `yaml:"north"`
+	East  float64 `yaml:"east"`
+}
+
+// Contains reports whether a point lies in the box, edges included.
+func (b Bounds) Contains(lat, lon float64) bool {
+	return lat >= b.South && lat <= b.North && lon >= b.West && lon <= b.East
+}
+
+// UnmarshalYAML requires all four edges: a forgotten "south" would otherwise
+// be 0, the equator, and silently move the box.
+func (b *Bounds) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: region bounds: want {south, west, north, east}", n.Line)
+	}
+	edges := map[string]*float64{"south": &b.South, "west": &b.West, "north": &b.North, "east": &b.East}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i].Value, n.Content[i+1]
+		p, ok := edges[key]
+		if !ok {
+			return fmt.Errorf("line %d: region bounds: unknown field %q (want south, west, north, east)", val.Line, key)
+		}
+		if err := val.Decode(p); err != nil {
+			return fmt.Errorf("line %d: region bounds %s: not a number (%q)", val.Line, key, val.Value)
+		}
+		seen[key] = true
+	}
+	for _, k := range []string{"south", "west", "north", "east"} {
+		if !seen[k] {
+			return fmt.Errorf("line %d: region bounds: %s is missing", n.Line, k)
+		}
+	}
+	return nil
+}
+
+func (b *Bounds) validate() error {
+	switch {
+	case !finite(b.South) || !finite(b.West) || !finite(b.North) || !finite(b.East):
+		return fmt.Errorf("south, west, north and east must be finite numbers")
+	case b.South < -90 || b.North > 90 || b.West < -180 || b.East > 180:
+		return fmt.Errorf("latitudes must be within -90..90 and longitudes within -180..180")
+	case b.South >= b.North:
+		return fmt.Errorf("south %v must be below north %v", b.South, b.North)
+	case b.West >= b.East:
+		return fmt.Errorf("west %v must be below east %v (a box across the 180th meridian is not supported)", b.West, b.East)
+	}
+	return nil
 }
 
 // Location is the region's time zone (UTC if unknown).
@@ -101,6 +163,11 @@ func (c *Catalog) validate(file string) []error {
 		errs = append(errs, fmt.Errorf("%s: region timezone %q: %w", file, c.Region.Timezone, err))
 	}
 	c.Region.loc = loc
+	if b := c.Region.Bounds; b != nil {
+		if err := b.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: region bounds: %w", file, err))
+		}
+	}
 	agencies := map[string]bool{}
 	for _, a := range c.Agencies {
 		if a.Code == "" || agencies[a.Code] {

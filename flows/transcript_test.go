@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the transcripts in testdata/tra
 //	> [press N]            press button N of the last question (a callback)
 //	> [press-old N]        press button N of the question before the last one
 //	> [photo]              send a photo
-//	> [location LAT,LON]   share a location pin
+//	> [location LAT,LON]   share a location pin (any floats: NaN, Inf, 91 too)
 //	> [contact +62...]     share a contact card
 //	> [voice]              send a voice note (unsupported)
 //	> [unsupported KIND]   content the channel refused (photo_too_large, live_location...)
@@ -138,9 +138,12 @@ func special(text string, in *Input, last, prev []Reply, now *time.Time) error {
 	case "photo":
 		in.Photos = []Photo{{Ref: fmt.Sprintf("photo%d.jpg", now.Unix()%1000), ContentType: "image/jpeg"}}
 	case "location":
-		lat, lon, err := ParseLatLon(arg)
-		if err != nil {
-			return err
+		// Not ParseLatLon: a channel can deliver a pin it would refuse.
+		latS, lonS, ok := strings.Cut(arg, ",")
+		lat, err1 := strconv.ParseFloat(strings.TrimSpace(latS), 64)
+		lon, err2 := strconv.ParseFloat(strings.TrimSpace(lonS), 64)
+		if !ok || err1 != nil || err2 != nil {
+			return fmt.Errorf("location %q: want LAT,LON", arg)
 		}
 		in.Location = &Location{Lat: lat, Lon: lon}
 	case "contact":

@@ -53,6 +53,10 @@ type Session struct {
 	// ("flow/step", its answers mixed with the running flow's). It is only
 	// read, and turned into a Frame, so a deploy does not break them.
 	Ret string `json:"x,omitempty"`
+	// Pin is a point outside the region's bounds that the citizen gave at a
+	// location step and has not yet confirmed ("are you sure?"). It becomes
+	// the answer only on "yes, keep it".
+	Pin *Location `json:"c,omitempty"`
 	// Tries counts wrong answers at the current step, to vary the re-ask.
 	Tries int `json:"w,omitempty"`
 	// Warned is the unix time the emergency number was last given, so a
@@ -69,6 +73,7 @@ type Frame struct {
 	Fields  map[string]string `json:"d,omitempty"`
 	Pending string            `json:"p,omitempty"`
 	Editing bool              `json:"e,omitempty"`
+	Pin     *Location         `json:"c,omitempty"`
 }
 
 // Input is one message of a citizen, already converted from its channel.

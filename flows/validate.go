@@ -17,6 +17,7 @@ var requiredMessages = []string{
 	"choice_continue", "choice_restart", "choice_send", "choice_edit", "choice_cancel",
 	"choice_skip", "choice_done", "empty_value", "draft_expired",
 	"add_info_same", "add_info_replaced", "flow_dropped",
+	"reask_coordinates", "reask_bad_pin", "location_outside", "choice_keep_location", "choice_other_location",
 }
 
 var stepTypes = map[string]bool{StepChoice: true, StepText: true, StepDate: true, StepLocation: true,
@@ -34,7 +35,8 @@ func (s *Set) validate() []error {
 			errs = append(errs, fmt.Errorf("messages: required message %q is missing", k))
 		}
 	}
-	for _, intent := range []string{"cancel", "back", "help", "language", "restart", "report", "my_reports", "status", "skip", "done", "emergency", "yes", "no", "menu"} {
+	for _, intent := range []string{"cancel", "back", "help", "language", "restart", "report", "my_reports", "status", "skip", "done", "emergency", "yes", "no", "menu",
+		"location_keep", "location_other"} {
 		if len(s.words[intent]) == 0 {
 			errs = append(errs, fmt.Errorf("words: intent %q has no words", intent))
 		}

@@ -132,3 +132,49 @@ func TestLoadOverride(t *testing.T) {
 		t.Error("the default complaint flow was lost by overriding services.yaml")
 	}
 }
+
+// Region bounds are checked at load: all four edges, numbers, a real box.
+func TestLoadRegionBounds(t *testing.T) {
+	data, err := os.ReadFile("defaults/services.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const line = "  bounds: {south: -7.60, west: 112.45, north: -7.30, east: 112.90}\n"
+	if !strings.Contains(string(data), line) {
+		t.Fatalf("services.yaml has no bounds line %q", line)
+	}
+	tests := []struct {
+		name, bounds string
+		want         string // "" loads
+	}{
+		{"default", line, ""},
+		{"none: no check", "", ""},
+		{"missing edge", "  bounds: {south: -7.60, west: 112.45, north: -7.30}\n", "east is missing"},
+		{"unknown edge", "  bounds: {sout: -7.60, west: 112.45, north: -7.30, east: 112.90}\n", `unknown field "sout"`},
+		{"not a number", "  bounds: {south: abc, west: 112.45, north: -7.30, east: 112.90}\n", "south: not a number"},
+		{"NaN", "  bounds: {south: .nan, west: 112.45, north: -7.30, east: 112.90}\n", "finite"},
+		{"infinite", "  bounds: {south: -7.60, west: 112.45, north: -7.30, east: .inf}\n", "finite"},
+		{"south above north", "  bounds: {south: -7.30, west: 112.45, north: -7.60, east: 112.90}\n", "south -7.3 must be below north -7.6"},
+		{"west beyond east", "  bounds: {south: -7.60, west: 112.90, north: -7.30, east: 112.45}\n", "west 112.9 must be below east 112.45"},
+		{"latitude off Earth", "  bounds: {south: -97.60, west: 112.45, north: -7.30, east: 112.90}\n", "within -90..90"},
+		{"not a map", "  bounds: -7.60\n", "want {south, west, north, east}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			changed := strings.Replace(string(data), line, tt.bounds, 1)
+			if err := os.WriteFile(filepath.Join(dir, "services.yaml"), []byte(changed), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			set, err := Load(dir)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("Load: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "services.yaml")):
+				t.Fatalf("Load error %v, want one naming services.yaml and %q", err, tt.want)
+			case tt.want == "" && (set.Catalog().Region.Bounds == nil) != (tt.bounds == ""):
+				t.Errorf("bounds = %+v", set.Catalog().Region.Bounds)
+			}
+		})
+	}
+}
