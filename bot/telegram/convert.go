@@ -43,6 +43,15 @@ type callbackInfo struct {
 	entities  []tgmodels.MessageEntity
 }
 
+// Inbound.Unsupported kinds of a photo the adapter could not take (the engine
+// has a re-ask for each: reask_<kind> in flows/defaults/messages.yaml; the
+// WhatsApp adapter uses the same kinds).
+const (
+	unsupportedPhotoTooLarge = "photo_too_large" // over MaxPhotoBytes or Telegram's download limit
+	unsupportedPhotoType     = "photo_type"      // not a JPEG/PNG the media store accepts
+	unsupportedPhotoFailed   = "photo_failed"    // Telegram would not hand the file over
+)
+
 // unsupportedKind names content the bot cannot use, in order of precedence
 // (an animation also carries a document, so it comes first).
 func unsupportedKind(m *tgmodels.Message) string {

@@ -352,22 +352,7 @@ func (c *citizen) press(prefix string) telegramtest.Message {
 func (c *citizen) fileComplaint() string {
 	t := c.w.t
 	t.Helper()
-	c.say("/start")
-	c.say("lapor")
-	q := c.press("complaint/category|")
-	if got := c.message(q.ID); !strings.Contains(got.Text, "\n\n✓ ") || len(got.Buttons()) != 0 {
-		t.Errorf("answered question not edited: %q %s", got.Text, got.Markup)
-	}
-	c.say("Jalan berlubang di depan SDN Waru 2")
-	c.say("Lubang besar di tengah jalan sejak tiga bulan, motor sering jatuh 🛵.")
-	c.say("hari ini")
-	if m := c.last(); !strings.Contains(m.Markup, `"request_location":true`) {
-		t.Errorf("location question without a location button: %s", m.Markup)
-	}
-	c.w.deliver(c.id, c.u.Location(-7.3504, 112.7306))
-	if strings.Contains(c.last().Markup, "complaint/kecamatan|") {
-		c.press("complaint/kecamatan|waru")
-	}
+	c.toPhotos()
 	c.w.deliver(c.id, c.u.Photo("", "PHOTO-S", "PHOTO-L"))
 	c.press("complaint/photos|done")
 	c.press("complaint/identity|anonim")
@@ -384,6 +369,33 @@ func (c *citizen) fileComplaint() string {
 		return ""
 	}
 	return last[i : i+10]
+}
+
+// toPhotos walks a new complaint up to the photos question and returns it.
+func (c *citizen) toPhotos() telegramtest.Message {
+	t := c.w.t
+	t.Helper()
+	c.say("/start")
+	c.say("lapor")
+	q := c.press("complaint/category|")
+	if got := c.message(q.ID); !strings.Contains(got.Text, "\n\n✓ ") || len(got.Buttons()) != 0 {
+		t.Errorf("answered question not edited: %q %s", got.Text, got.Markup)
+	}
+	c.say("Jalan berlubang di depan SDN Waru 2")
+	c.say("Lubang besar di tengah jalan sejak tiga bulan, motor sering jatuh 🛵.")
+	c.say("hari ini")
+	if m := c.last(); !strings.Contains(m.Markup, `"request_location":true`) {
+		t.Errorf("location question without a location button: %s", m.Markup)
+	}
+	c.w.deliver(c.id, c.u.Location(-7.3504, 112.7306))
+	if strings.Contains(c.last().Markup, "complaint/kecamatan|") {
+		c.press("complaint/kecamatan|waru")
+	}
+	photos := c.last()
+	if !strings.Contains(photos.Markup, "complaint/photos|") {
+		t.Errorf("chat %s: not at the photos question: %q", c.chat, photos.Text)
+	}
+	return photos
 }
 
 func (c *citizen) message(id int) telegramtest.Message {

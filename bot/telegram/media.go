@@ -16,30 +16,31 @@ import (
 )
 
 // fetchPhoto downloads a photo into the media store at once (file links
-// expire). refusal is the key of a polite re-ask when the file cannot be
-// used; err means "try again later".
-func (a *Adapter) fetchPhoto(ctx context.Context, fileID string, size int64) (photo flows.Photo, refusal string, err error) {
+// expire). refused is the Inbound.Unsupported kind of a photo the citizen
+// must send again differently (the engine re-asks); err means "try again
+// later" (nothing is committed, the update comes again).
+func (a *Adapter) fetchPhoto(ctx context.Context, fileID string, size int64) (photo flows.Photo, refused string, err error) {
 	if a.media == nil {
-		return photo, keyUnsupported, nil
+		return photo, unsupportedPhotoFailed, nil
 	}
 	limit := a.cfg.MaxPhotoBytes
 	if size > limit {
-		return photo, keyPhotoTooLarge, nil
+		return photo, unsupportedPhotoTooLarge, nil
 	}
 	f, err := a.api.GetFile(ctx, &tg.GetFileParams{FileID: fileID})
 	switch {
 	case errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), "too big"):
-		return photo, keyPhotoTooLarge, nil
-	case errors.Is(err, tg.ErrorBadRequest):
-		return photo, keyUnsupported, nil
+		return photo, unsupportedPhotoTooLarge, nil
+	case errors.Is(err, tg.ErrorBadRequest): // e.g. "invalid file_id"
+		return photo, unsupportedPhotoFailed, nil
 	case err != nil:
 		return photo, "", fmt.Errorf("getFile: %s", a.errorString(err))
 	}
 	if f.FileSize > limit {
-		return photo, keyPhotoTooLarge, nil
+		return photo, unsupportedPhotoTooLarge, nil
 	}
 	if f.FilePath == "" {
-		return photo, keyUnsupported, nil
+		return photo, unsupportedPhotoFailed, nil
 	}
 	body, status, err := a.download(ctx, f.FilePath)
 	if err != nil {
@@ -50,14 +51,14 @@ func (a *Adapter) fetchPhoto(ctx context.Context, fileID string, size int64) (ph
 	case status >= 500 || status == http.StatusTooManyRequests:
 		return photo, "", fmt.Errorf("download file: HTTP %d", status)
 	case status != http.StatusOK:
-		return photo, keyUnsupported, nil
+		return photo, unsupportedPhotoFailed, nil
 	}
 	ref, ct, n, err := a.media.Save(ctx, &limitedReader{r: body, left: limit})
 	switch {
 	case errors.Is(err, bot.ErrMediaTooLarge):
-		return photo, keyPhotoTooLarge, nil
+		return photo, unsupportedPhotoTooLarge, nil
 	case errors.Is(err, bot.ErrMediaType):
-		return photo, keyUnsupported, nil
+		return photo, unsupportedPhotoType, nil
 	case err != nil:
 		return photo, "", fmt.Errorf("save photo: %s", a.errorString(err))
 	}

@@ -5,12 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"time"
 
 	tgmodels "github.com/go-telegram/bot/models"
 
-	"github.com/aduan-id/aduan/bot"
 	"github.com/aduan-id/aduan/flows"
 )
 
@@ -43,18 +41,21 @@ func (a *Adapter) process(ctx context.Context, u *tgmodels.Update) (err error) {
 	}
 
 	if c.photoFileID != "" {
-		photo, refusal, err := a.fetchPhoto(ctx, c.photoFileID, c.photoSize)
+		photo, refused, err := a.fetchPhoto(ctx, c.photoFileID, c.photoSize)
 		if err != nil {
 			a.stats.failed.Add(1)
 			return fmt.Errorf("telegram update %d: %w", u.ID, err)
 		}
-		if refusal != "" {
+		if refused != "" {
+			// The engine re-asks, in the conversation's language, and the
+			// re-ask is committed and queued like any reply: in order, rate
+			// limited, retried, and once however often the update comes.
 			a.stats.mediaRefused.Add(1)
-			log.Info("telegram photo refused", "reason", refusal)
-			a.reply(ctx, log, c.in, refusal)
-			return nil
+			log.Info("telegram photo refused", "reason", refused)
+			c.in.Unsupported = refused
+		} else {
+			c.in.Photos = []flows.Photo{photo}
 		}
-		c.in.Photos = []flows.Photo{photo}
 	}
 
 	out, err := a.handler.Handle(ctx, c.in)
@@ -73,19 +74,6 @@ func (a *Adapter) process(ctx context.Context, u *tgmodels.Update) (err error) {
 		a.afterCallback(ctx, log, c, out)
 	}
 	return nil
-}
-
-// reply sends one of the adapter's own texts directly (not through the
-// outbound stream: nothing was committed). A failure is only logged.
-func (a *Adapter) reply(ctx context.Context, log *slog.Logger, in bot.Inbound, key string) {
-	vars := map[string]string{"max": fmt.Sprintf("%d MB", a.cfg.MaxPhotoBytes>>20)}
-	if a.cfg.MaxPhotoBytes < 1<<20 {
-		vars["max"] = fmt.Sprintf("%d KB", (a.cfg.MaxPhotoBytes+1023)>>10)
-	}
-	err := a.Send(ctx, bot.Outbound{Channel: bot.ChannelTelegram, ChatID: in.ChatID, Lang: in.Lang, Text: a.text(in.Lang, key, vars)})
-	if err != nil {
-		log.Warn("telegram direct reply failed", "err", a.errorString(err))
-	}
 }
 
 // chatHash identifies a chat in logs without revealing its id.

@@ -159,15 +159,18 @@ func TestPhotos(t *testing.T) {
 		name      string
 		file      []byte
 		maxPhoto  int64
+		noStore   bool
 		fail      *telegramtest.Failure // on getFile
 		wantPhoto bool
-		wantReply string // direct re-ask text ("" = none)
+		refused   string // Inbound.Unsupported handed to the engine ("" = none)
 		wantErr   bool
 	}{
 		{name: "stored", file: img, wantPhoto: true},
-		{name: "not an image", file: []byte("%PDF-1.4 not a photo at all"), wantReply: "Maaf, file itu tidak bisa kami pakai. Kirim foto (JPG atau PNG), atau ketik jawaban Anda."},
-		{name: "too large for the adapter", file: img, maxPhoto: 100, wantReply: "Maaf, foto itu terlalu besar. Kirim foto yang lebih kecil (maksimal 1 KB)."},
-		{name: "getFile too big", file: img, fail: &telegramtest.Failure{Code: 400, Description: "Bad Request: file is too big"}, wantReply: "Maaf, foto itu terlalu besar. Kirim foto yang lebih kecil (maksimal 10 MB)."},
+		{name: "not an image", file: []byte("%PDF-1.4 not a photo at all"), refused: "photo_type"},
+		{name: "too large for the adapter", file: img, maxPhoto: 100, refused: "photo_too_large"},
+		{name: "getFile too big", file: img, fail: &telegramtest.Failure{Code: 400, Description: "Bad Request: file is too big"}, refused: "photo_too_large"},
+		{name: "getFile invalid file id", file: img, fail: &telegramtest.Failure{Code: 400, Description: "Bad Request: invalid file_id"}, refused: "photo_failed"},
+		{name: "no media store", file: img, noStore: true, refused: "photo_failed"},
 		{name: "getFile 500: try again", file: img, fail: &telegramtest.Internal, wantErr: true},
 	}
 	for _, tt := range tests {
@@ -176,7 +179,11 @@ func TestPhotos(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			env := newEnv(t, "", store)
+			var media bot.MediaStore = store
+			if tt.noStore {
+				media = nil
+			}
+			env := newEnv(t, "", media)
 			if tt.maxPhoto > 0 {
 				env.a.cfg.MaxPhotoBytes = tt.maxPhoto
 			}
@@ -185,13 +192,18 @@ func TestPhotos(t *testing.T) {
 				env.tg.Fail("getFile", "", *tt.fail, 1)
 			}
 			u := telegramtest.NewUpdates(42, "id", 10)
-			err = env.a.process(context.Background(), decode(t, u.Photo("", "P-small", "P-large")))
+			err = env.a.process(context.Background(), decode(t, u.Photo("Lubang di Jl. Waru", "P-small", "P-large")))
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("process error = %v, want error %v", err, tt.wantErr)
 			}
 			ins := env.h.inbound()
-			if tt.wantPhoto {
-				if len(ins) != 1 || len(ins[0].Photos) != 1 {
+			switch {
+			case tt.wantErr:
+				if len(ins) != 0 {
+					t.Errorf("committed %+v, want nothing (the update comes again)", ins)
+				}
+			case tt.wantPhoto:
+				if len(ins) != 1 || len(ins[0].Photos) != 1 || ins[0].Unsupported != "" {
 					t.Fatalf("committed %+v, want one message with one photo", ins)
 				}
 				p := ins[0].Photos[0]
@@ -206,12 +218,21 @@ func TestPhotos(t *testing.T) {
 				if calls := env.tg.CallsOf("getFile", ""); len(calls) != 1 || calls[0].Form["file_id"] != "P-large" {
 					t.Errorf("getFile calls %+v, want the largest size", calls)
 				}
-			} else if len(ins) != 0 {
-				t.Errorf("committed %+v, want nothing", ins)
+			default:
+				// the engine re-asks: the refusal is an input, not a message
+				// the adapter sends itself
+				if len(ins) != 1 || ins[0].Unsupported != tt.refused || len(ins[0].Photos) != 0 || ins[0].MessageID != "u10" {
+					t.Fatalf("committed %+v, want one message with Unsupported %q and no photo", ins, tt.refused)
+				}
+				if s := env.a.Stats(); s.MediaRefused != 1 {
+					t.Errorf("media refused = %d, want 1", s.MediaRefused)
+				}
 			}
-			texts := env.tg.Texts("42")
-			if tt.wantReply == "" && len(texts) != 0 || tt.wantReply != "" && (len(texts) != 1 || texts[0] != tt.wantReply) {
-				t.Errorf("direct replies %q, want %q", texts, tt.wantReply)
+			if sent := env.tg.CallsOf("sendMessage", ""); len(sent) != 0 {
+				t.Errorf("the adapter sent %d messages itself, want none", len(sent))
+			}
+			if strings.Contains(env.logs.String(), "Waru") {
+				t.Errorf("the caption reached the logs")
 			}
 		})
 	}

@@ -9,8 +9,6 @@ type Texts interface {
 // Keys of the adapter's own texts, defined in flows/defaults/telegram.yaml.
 const (
 	keyStale          = "telegram_stale_button"
-	keyUnsupported    = "telegram_photo_unsupported"
-	keyPhotoTooLarge  = "telegram_photo_too_large"
 	keyButtonLocation = "telegram_button_location"
 	keyButtonContact  = "telegram_button_contact"
 )
@@ -31,8 +29,6 @@ var commands = []struct{ id, en, key string }{
 // a citizen must never see a bare key.
 var fallbackTexts = map[string]string{
 	keyStale:          "Pertanyaan itu sudah lewat. / That question has passed.",
-	keyUnsupported:    "Maaf, file itu tidak bisa dipakai. Kirim foto (JPG/PNG). / Sorry, that file can't be used. Send a photo (JPG/PNG).",
-	keyPhotoTooLarge:  "Maaf, foto terlalu besar. / Sorry, the photo is too large.",
 	keyButtonLocation: "📍 Lokasi / Location",
 	keyButtonContact:  "📱 Kontak / Contact",
 }

@@ -118,6 +118,17 @@ func (u *Updates) Photo(caption string, fileIDs ...string) []byte {
 	return u.message(f)
 }
 
+// Document is a file sent as a document (an image sent "as a file" has an
+// image/* MIME type); size is the file_size Telegram announces.
+func (u *Updates) Document(caption, fileID, mimeType string, size int64) []byte {
+	f := map[string]any{"document": map[string]any{"file_id": fileID, "file_unique_id": "uq" + fileID,
+		"file_name": "lampiran", "mime_type": mimeType, "file_size": size}}
+	if caption != "" {
+		f["caption"] = caption
+	}
+	return u.message(f)
+}
+
 // Sticker is a sticker message.
 func (u *Updates) Sticker() []byte {
 	return u.message(map[string]any{"sticker": map[string]any{"file_id": "CAACAgIAAxkBst", "file_unique_id": "AgADst",
