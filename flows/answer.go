@@ -14,11 +14,15 @@ func (t *turn) answer() {
 		t.reask(st, "unsupported")
 		return
 	}
-	if len(t.in.Photos) > 0 && st.Type != StepPhotos {
-		if t.in.Text == "" {
-			t.reask(st, "unsupported")
-			return
+	if kind := t.misplaced(st); kind != "" {
+		// A photo, pin or contact card this step cannot use: say so, and
+		// whether a later question takes it, instead of "too short".
+		if t.ahead(kind) {
+			t.reask(st, kind+"_later")
+		} else {
+			t.reask(st, kind+"_not_here")
 		}
+		return
 	}
 	if st.Type == StepLocation && t.s.Pin != nil {
 		// Before skip words and the step's own buttons: while confirming a
@@ -84,6 +88,42 @@ func (t *turn) answer() {
 	case StepPhone:
 		t.answerPhone(st)
 	}
+}
+
+// inputKinds are the non-text inputs and the step type that takes each.
+var inputKinds = map[string]string{"photo": StepPhotos, "location": StepLocation, "contact": StepPhone}
+
+// misplaced names the kind of a textless photo, pin or contact card sent to a
+// step of another type ("" if the input is text, or fits). With a caption,
+// the text is the answer.
+func (t *turn) misplaced(st *Step) string {
+	if strings.TrimSpace(t.in.Text) != "" {
+		return ""
+	}
+	kind := ""
+	switch {
+	case len(t.in.Photos) > 0:
+		kind = "photo"
+	case t.in.Location != nil:
+		kind = "location"
+	case t.in.Contact != nil:
+		kind = "contact"
+	}
+	if kind == "" || inputKinds[kind] == st.Type {
+		return ""
+	}
+	return kind
+}
+
+// ahead reports whether a step of this flow not yet answered takes kind, so
+// the citizen can be told to send it there.
+func (t *turn) ahead(kind string) bool {
+	for _, st := range t.flow().Steps {
+		if st.Type == inputKinds[kind] && st.ID != t.s.Step && !contains(t.s.Back, st.ID) {
+			return true
+		}
+	}
+	return false
 }
 
 // buttons are the choices a free-text step shows (see ask).
@@ -231,10 +271,6 @@ func contains(list []string, v string) bool {
 
 func (t *turn) answerText(st *Step) {
 	text := t.in.Text
-	if len(t.in.Photos) > 0 && text == "" {
-		t.reask(st, "unsupported")
-		return
-	}
 	n := utf8.RuneCountInString(strings.TrimSpace(text))
 	switch {
 	case n == 0:

@@ -26,7 +26,7 @@ func (t *turn) intent() (string, string) {
 		}
 	}
 	whole := normalize(text)
-	for _, intent := range []string{"cancel", "back", "help", "language", "restart", "report", "my_reports", "status", "menu"} {
+	for _, intent := range []string{"cancel", "back", "help", "language", "restart", "report", "my_reports", "status", "menu", "add_info"} {
 		for _, w := range t.e.set.words[intent] {
 			if whole == w {
 				return intent, ""
@@ -122,12 +122,22 @@ func (t *turn) global() bool {
 			t.say(t.msg("status_bad_number", nil))
 		}
 		if t.s.Flow != "" {
+			// Not a new flow over this one: say how, then the question again.
+			if arg == "" {
+				t.say(t.msg("status_usage", nil))
+			}
 			t.reaskOrMenu()
 			return true
 		}
 		t.startFlow(flowStatus, "")
 	case "add_info":
-		if !trackingPattern.MatchString(arg) {
+		switch {
+		case arg == "":
+			// "tambah info" alone is not a title or an address to store.
+			t.say(t.msg("add_info_usage", nil))
+			t.reaskOrMenu()
+			return true
+		case !trackingPattern.MatchString(arg):
 			t.say(t.msg("status_bad_number", nil))
 			t.reaskOrMenu()
 			return true
@@ -232,9 +242,15 @@ func (t *turn) showMenu() {
 func (t *turn) idle(i int) {
 	opts := t.menuOptions()
 	if i < 0 {
-		if t.s.Updated == 0 {
+		switch {
+		case t.s.Updated == 0:
 			t.say(t.msg("welcome", nil))
-		} else {
+		case len(t.in.Photos) > 0 || t.in.Location != nil:
+			// Sent before any report: say where photos and places go.
+			t.say(t.msg("idle_media", nil))
+		case t.in.Unsupported != "":
+			t.say(t.msg("reask_unsupported", nil))
+		default:
 			t.say(t.msg("not_understood_idle", nil))
 		}
 		t.showMenu()

@@ -18,6 +18,8 @@ var requiredMessages = []string{
 	"choice_skip", "choice_done", "empty_value", "draft_expired",
 	"add_info_same", "add_info_replaced", "flow_dropped",
 	"reask_coordinates", "reask_bad_pin", "location_outside", "choice_keep_location", "choice_other_location",
+	"reask_photo_later", "reask_photo_not_here", "reask_location_later", "reask_location_not_here",
+	"reask_contact_later", "reask_contact_not_here", "status_usage", "add_info_usage", "idle_media",
 }
 
 var stepTypes = map[string]bool{StepChoice: true, StepText: true, StepDate: true, StepLocation: true,
