@@ -23,8 +23,14 @@ const pollWorkers = 8
 // (which confirms updates to Telegram) advances only after every update of a
 // batch was committed; on a handler error the same updates are fetched again
 // after a backoff (those already committed then come back as duplicates).
+//
+// update_id is not a watermark: after a week without updates Telegram picks
+// the next one at random, possibly below every earlier one. So the offset is
+// sent once, to confirm a committed batch (the id after the batch's last
+// update, in Telegram's order), and then dropped: later calls ask for "the
+// earliest unconfirmed update" (offset 0), whatever its id.
 func (a *Adapter) RunPolling(ctx context.Context) error {
-	var offset int64
+	var offset int64 // confirms the last committed batch; 0: nothing to confirm
 	backoff := time.Duration(0)
 	for {
 		if backoff > 0 {
@@ -44,8 +50,9 @@ func (a *Adapter) RunPolling(ctx context.Context) error {
 			}
 			backoff = nextBackoff(backoff)
 			a.log.Warn("telegram getUpdates failed", "err", a.errorString(err), "backoff", backoff)
-			continue
+			continue // offset kept: the confirmation may not have arrived
 		}
+		offset = 0 // Telegram has it: the confirmed updates are gone
 		if err := a.processBatch(ctx, updates); err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -55,10 +62,8 @@ func (a *Adapter) RunPolling(ctx context.Context) error {
 			continue
 		}
 		backoff = 0
-		for _, u := range updates {
-			if u.ID >= offset {
-				offset = u.ID + 1
-			}
+		if n := len(updates); n > 0 {
+			offset = updates[n-1].ID + 1
 		}
 	}
 }

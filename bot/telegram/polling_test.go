@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -112,5 +113,61 @@ func TestPollingBacksOffOnAPIErrors(t *testing.T) {
 	}
 	if ins := env.h.inbound(); len(ins) != 1 || ins[0].Lang != "en" {
 		t.Errorf("committed %+v", ins)
+	}
+}
+
+// TestPollingAfterUpdateIDReset: after a week without updates Telegram picks
+// the next update_id at random, possibly below every earlier one
+// (RELIABILITY.md: update_id is for dedup, not a watermark). The updates of
+// the new sequence are committed once each and confirmed, not fetched again
+// and again behind an offset of the old sequence.
+func TestPollingAfterUpdateIDReset(t *testing.T) {
+	tests := []struct {
+		name     string
+		first    int64 // first id of the new sequence
+		old, new int   // updates before and after the reset
+	}{
+		{"new ids below the old ones", 17, 2, 3},
+		{"new ids above the old ones", 90_000, 2, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newEnv(t, "", nil)
+			runPolling(t, env.a)
+			pending := func(what string) {
+				t.Helper()
+				deadline := time.Now().Add(10 * time.Second)
+				for len(env.tg.Pending()) > 0 {
+					if time.Now().After(deadline) {
+						t.Fatalf("%s: updates %v never confirmed", what, env.tg.Pending())
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+			var want []string
+			before := telegramtest.NewUpdates(42, "id", 5000)
+			for i := range tt.old {
+				env.tg.PushUpdate(before.Text("sebelum"))
+				want = append(want, "u"+strconv.Itoa(5000+i))
+			}
+			pending("before the reset")
+			env.tg.WaitFor(t, 10*time.Second, "the confirming getUpdates", offsetReached(int64(5000+tt.old)))
+
+			env.tg.ResetUpdateIDs()
+			after := telegramtest.NewUpdates(42, "id", tt.first)
+			for i := range tt.new {
+				env.tg.PushUpdate(after.Text("sesudah"))
+				want = append(want, "u"+strconv.FormatInt(tt.first+int64(i), 10))
+			}
+			pending("after the reset")
+
+			var got []string
+			for _, in := range env.h.inbound() {
+				got = append(got, in.MessageID)
+			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("handled %v, want %v (each once, in order)", got, want)
+			}
+		})
 	}
 }

@@ -22,8 +22,21 @@ func (s *Server) PushUpdate(u any) {
 	defer s.mu.Unlock()
 	s.updates = append(s.updates, raw)
 	s.updateIDs = append(s.updateIDs, id.ID)
+	s.epochs = append(s.epochs, s.epoch)
+	s.issued[id.ID] = s.epoch
 	s.noteCallback(raw, time.Now())
 	s.wake()
+}
+
+// ResetUpdateIDs makes the updates pushed from now on a new id sequence, as
+// Telegram does after a week without updates (the next update_id is chosen at
+// random, possibly lower than every earlier one). An offset then confirms
+// only updates of the sequence that issued the id just below it: an offset
+// computed from the old sequence leaves the new updates unconfirmed.
+func (s *Server) ResetUpdateIDs() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.epoch++
 }
 
 // Pending returns the ids of the updates not yet confirmed by an offset.
@@ -62,8 +75,9 @@ func toJSON(u any) json.RawMessage {
 	return b
 }
 
-// getUpdates emulates long polling: updates with id >= offset, waiting up to
-// timeout seconds for one. Only updates below the offset are dropped.
+// getUpdates emulates long polling: the queued updates not confirmed by the
+// offset, waiting up to timeout seconds for one. An offset confirms (drops)
+// the updates below it issued in the same id sequence as update offset-1.
 func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, form map[string]string) {
 	offset, _ := strconv.ParseInt(form["offset"], 10, 64)
 	timeout, _ := strconv.Atoi(form["timeout"])
@@ -77,18 +91,22 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, form map[str
 		if offset > s.confirmed {
 			s.confirmed = offset
 		}
-		keepU, keepID := s.updates[:0:0], s.updateIDs[:0:0]
+		epoch, ok := s.issued[offset-1]
+		if !ok {
+			epoch = s.epoch
+		}
+		keepU, keepID, keepE := s.updates[:0:0], s.updateIDs[:0:0], s.epochs[:0:0]
 		var out []json.RawMessage
 		for i, id := range s.updateIDs {
-			if offset > 0 && id < offset {
+			if offset > 0 && id < offset && s.epochs[i] == epoch {
 				continue // confirmed: gone for good
 			}
-			keepU, keepID = append(keepU, s.updates[i]), append(keepID, id)
+			keepU, keepID, keepE = append(keepU, s.updates[i]), append(keepID, id), append(keepE, s.epochs[i])
 			if len(out) < limit {
 				out = append(out, s.updates[i])
 			}
 		}
-		s.updates, s.updateIDs = keepU, keepID
+		s.updates, s.updateIDs, s.epochs = keepU, keepID, keepE
 		wait := s.notify
 		s.mu.Unlock()
 		if len(out) > 0 || timeout <= 0 {

@@ -70,9 +70,12 @@ type Server struct {
 	messages  map[string]message   // chat_id/message_id -> message
 	order     map[string][]int     // chat_id -> message ids, in order
 	nextMsgID int
-	updates   []json.RawMessage // queued, ordered by update_id
+	updates   []json.RawMessage // queued, in the order Telegram issued them
 	updateIDs []int64
-	confirmed int64 // highest offset received: updates below it are gone
+	epochs    []int         // the id epoch of each queued update
+	epoch     int           // the current id epoch (ResetUpdateIDs)
+	issued    map[int64]int // update id -> epoch it was last issued in
+	confirmed int64         // highest offset received
 	notify    chan struct{}
 	callSig   chan struct{}
 
@@ -92,6 +95,7 @@ func New(t testing.TB) *Server {
 		files:     map[string]fileEntry{},
 		messages:  map[string]message{},
 		order:     map[string][]int{},
+		issued:    map[int64]int{},
 		callbacks: map[string]*callbackQuery{},
 		nextMsgID: 100,
 		notify:    make(chan struct{}),

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +103,69 @@ func TestAnswerCallbackQuery(t *testing.T) {
 	answer(t, s, id)
 	if code, desc := answer(t, s, id); code != 400 || desc != QueryTooOld.Description {
 		t.Errorf("second answer: %d %q, want 400 %q", code, desc, QueryTooOld.Description)
+	}
+}
+
+// TestGetUpdatesOffset: an offset confirms the updates below it; after an id
+// reset (a week without updates) only an offset of the new sequence confirms
+// the new updates.
+func TestGetUpdatesOffset(t *testing.T) {
+	ids := func(t *testing.T, s *Server, offset int64) []int64 {
+		t.Helper()
+		_, _, res := call(t, s, "getUpdates", url.Values{"offset": {strconv.FormatInt(offset, 10)}, "timeout": {"0"}})
+		var us []struct {
+			ID int64 `json:"update_id"`
+		}
+		if err := json.Unmarshal(res, &us); err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, u := range us {
+			out = append(out, u.ID)
+		}
+		return out
+	}
+	eq := func(a, b []int64) bool {
+		if len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if a[i] != b[i] {
+				return false
+			}
+		}
+		return true
+	}
+	s := New(t)
+	u := NewUpdates(42, "id", 5000)
+	s.PushUpdate(u.Text("a"))
+	s.PushUpdate(u.Text("b"))
+	steps := []struct {
+		name   string
+		before func()
+		offset int64
+		want   []int64
+	}{
+		{"no offset: everything unconfirmed", nil, 0, []int64{5000, 5001}},
+		{"offset confirms below it", nil, 5001, []int64{5001}},
+		{"the last one confirmed", nil, 5002, nil},
+		{"after an id reset, the old offset leaves the new updates", func() {
+			s.ResetUpdateIDs()
+			r := NewUpdates(42, "id", 17)
+			s.PushUpdate(r.Text("c"))
+			s.PushUpdate(r.Text("d"))
+		}, 5002, []int64{17, 18}},
+		{"an offset of the new sequence confirms them", nil, 19, nil},
+	}
+	for _, st := range steps {
+		if st.before != nil {
+			st.before()
+		}
+		if got := ids(t, s, st.offset); !eq(got, st.want) {
+			t.Errorf("%s: getUpdates(offset %d) = %v, want %v", st.name, st.offset, got, st.want)
+		}
+	}
+	if p := s.Pending(); len(p) != 0 {
+		t.Errorf("pending %v", p)
 	}
 }
