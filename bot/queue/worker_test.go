@@ -21,7 +21,7 @@ import (
 func testWorkerConfig(stream string, sink DeadLetterSink, handle func(context.Context, Message) error) WorkerConfig {
 	return WorkerConfig{Name: "test", Streams: []string{stream}, Group: "g", Consumer: "me", Handle: handle,
 		DeadLetters: sink, Block: 100 * time.Millisecond, HandleTimeout: time.Second, ReclaimIdle: 3 * time.Second,
-		Policy: Policy{BackoffBase: 5 * time.Millisecond, BackoffMax: 20 * time.Millisecond, MaxAge: time.Hour},
+		Policy:   Policy{BackoffBase: 5 * time.Millisecond, BackoffMax: 20 * time.Millisecond, MaxAge: time.Hour},
 		Describe: func(m Message) Description { return Description{Number: "SDA-" + m.Values["n"], Target: "t"} }}
 }
 
@@ -417,9 +417,13 @@ func TestWorkerConfigChecked(t *testing.T) {
 	sink := NewStreamSink(rdb, prefix+":dead", 10, nil)
 	ok := func(context.Context, Message) error { return nil }
 	for name, cfg := range map[string]WorkerConfig{
-		"no handle":             testWorkerConfig(stream, sink, nil),
-		"no sink":               testWorkerConfig(stream, nil, ok),
-		"reclaim under timeout": func() WorkerConfig { c := testWorkerConfig(stream, sink, ok); c.ReclaimIdle = c.HandleTimeout; return c }(),
+		"no handle": testWorkerConfig(stream, sink, nil),
+		"no sink":   testWorkerConfig(stream, nil, ok),
+		"reclaim under timeout": func() WorkerConfig {
+			c := testWorkerConfig(stream, sink, ok)
+			c.ReclaimIdle = c.HandleTimeout
+			return c
+		}(),
 	} {
 		if err := NewWorker(rdb, cfg, nil).Run(context.Background()); err == nil {
 			t.Errorf("%s: Run accepted the config", name)
