@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aduan-id/aduan/bot/queue"
 	"github.com/aduan-id/aduan/flows"
 	"github.com/redis/go-redis/v9"
 )
@@ -52,7 +53,7 @@ func (h *fakeHandler) counts(tracking string) (calls, ok int) {
 func testActionConfig() ActionConfig {
 	return ActionConfig{Block: 200 * time.Millisecond, MaxDeliveries: 4, MinIdle: 2 * time.Second,
 		HandleTimeout: time.Second, BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
-		JanitorEvery: 100 * time.Millisecond}
+		MaxAge: 150 * time.Millisecond, JanitorEvery: 100 * time.Millisecond}
 }
 
 func startActions(t *testing.T, rdb redis.UniversalClient, keys Keys, h ActionHandler, cfg ActionConfig) (*ActionWorker, func()) {
@@ -101,18 +102,19 @@ func TestActionWorkerOutcomes(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		fail      func(call int) error
-		wantCalls int
+		wantCalls func(n int) bool
 		wantOK    int
 		wantDead  bool
 	}{
-		{"succeeds at once", func(int) error { return nil }, 1, 1, false},
+		{"succeeds at once", func(int) error { return nil }, exactly(1), 1, false},
 		{"fails twice then succeeds", func(n int) error {
 			if n <= 2 {
 				return boom
 			}
 			return nil
-		}, 3, 1, false},
-		{"poison: dead after MaxDeliveries", func(int) error { return boom }, 4, 0, true},
+		}, exactly(3), 1, false},
+		{"keeps failing: dead after MaxAge", func(int) error { return boom }, func(n int) bool { return n >= 2 }, 0, true},
+		{"refused: dead at once", func(int) error { return queue.Permanent(boom) }, exactly(1), 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rdb, keys := testKeys(t, 2)
@@ -122,25 +124,28 @@ func TestActionWorkerOutcomes(t *testing.T) {
 			w, stop := startActions(t, rdb, keys, h, testActionConfig())
 			waitFor(t, "actions settled", func() bool { return actionsSettled(t, rdb, keys) })
 			stop()
+			calls := map[string]int{}
 			for _, tr := range []string{"SDA-1", "SDA-2"} {
-				if calls, ok := h.counts(tr); calls != tc.wantCalls || ok != tc.wantOK {
-					t.Errorf("%s: handler calls %d (ok %d), want %d (ok %d)", tr, calls, ok, tc.wantCalls, tc.wantOK)
+				n, ok := h.counts(tr)
+				calls[tr] = n
+				if !tc.wantCalls(n) || ok != tc.wantOK {
+					t.Errorf("%s: handler calls %d (ok %d), want ok %d", tr, n, ok, tc.wantOK)
 				}
 			}
-			dead, err := rdb.LRange(context.Background(), keys.DeadActions(), 0, -1).Result()
-			if err != nil {
-				t.Fatal(err)
-			}
+			dead := deadLetters(t, rdb, keys)
 			wantDead := 0
 			if tc.wantDead {
-				wantDead = 2 // both entries are poison
-				var da DeadAction
-				if err := jsonUnmarshal(dead[0], &da); err != nil || da.Deliveries != 4 || da.Error == "" || da.Raw == "" {
-					t.Errorf("dead action %+v, %v", da, err)
+				wantDead = 2 // both entries fail
+				for _, d := range dead {
+					env, err := decodeActionValues(d.Entry, d.Payload)
+					if err != nil || d.Kind != "action" || d.Number != env.Action.Tracking || d.Target != ChannelTelegram ||
+						d.Attempts != calls[d.Number] || d.Error == "" || d.Stream != keys.Actions(keys.Shard(ChannelTelegram, env.ChatID)) {
+						t.Errorf("dead letter %+v (%v)", d, err)
+					}
 				}
 			}
 			if len(dead) != wantDead {
-				t.Errorf("dead list has %d entries, want %d", len(dead), wantDead)
+				t.Errorf("%d dead letters, want %d", len(dead), wantDead)
 			}
 			if st := w.Stats(); st.DeadLettered != int64(wantDead) {
 				t.Errorf("stats %+v", st)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/aduan-id/aduan/bot/queue"
 )
 
 // Handler takes an inbound message and commits it. An adapter acknowledges the
@@ -21,7 +23,8 @@ type Sender interface {
 }
 
 // SendError classifies a failed send, so the reply sender decides retry or
-// give up without knowing the channel.
+// give up without knowing the channel. It is a queue.RetryError: the reply
+// sender applies the one retry policy of every queue to it.
 type SendError struct {
 	Err error
 	// Permanent: retrying cannot help (bad request). The message is dead-lettered.
@@ -47,8 +50,14 @@ func (e *SendError) Error() string {
 
 func (e *SendError) Unwrap() error { return e.Err }
 
-// Retryable reports whether the send may succeed later.
+// Retryable reports whether the send may succeed later (queue.RetryError).
 func (e *SendError) Retryable() bool { return !e.Permanent && !e.Unreachable }
+
+// RetryDelay is the platform's requested wait (queue.RetryError): the
+// RetryAfter field.
+func (e *SendError) RetryDelay() time.Duration { return e.RetryAfter }
+
+var _ queue.RetryError = (*SendError)(nil)
 
 // AsSendError finds a *SendError in err's chain. An error that is not one is
 // treated as retryable (a network error, a timeout).

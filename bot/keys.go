@@ -80,8 +80,20 @@ func (k Keys) Actions(shard int) string { return k.tag(shard) + "act" }
 // twice.
 func (k Keys) Sent(shard int, entryID string) string { return k.tag(shard) + "sent:" + entryID }
 
-// DeadOutbound lists replies that could not be delivered (permanent failures).
-func (k Keys) DeadOutbound() string { return k.Prefix + ":out:dead" }
+// DeadLetters is the bounded stream where the fallback dead-letter sink
+// (queue.StreamSink) keeps what the workers gave up on while no database
+// sink is wired.
+func (k Keys) DeadLetters() string { return k.Prefix + ":dead" }
+
+// SendLease is the lease of one channel's replies in a shard: its holder is
+// the only process sending that channel's entries of the shard.
+func (k Keys) SendLease(channel string, shard int) string {
+	return k.tag(shard) + "out:lease:" + channel
+}
+
+// Senders is the sorted set of the processes that can send a channel now
+// (their heartbeats), over which the channel's shards are spread.
+func (k Keys) Senders(channel string) string { return k.Prefix + ":senders:" + channel }
 
 // Unreachable marks a chat that blocked the bot (Telegram 403).
 func (k Keys) Unreachable(channel, chatID string) string {

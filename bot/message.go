@@ -59,6 +59,10 @@ type Outbound struct {
 	// Notice marks a message the citizen did not ask for just now (an admin's
 	// reply, a status change). Channels may render it differently.
 	Notice bool `json:"notice,omitempty"`
+	// Ref is opaque to the messaging core: the complaint side names the
+	// timeline event a notice belongs to ("<number>/<event id>"), so the
+	// sender can report its delivery back (SenderConfig.OnDelivery).
+	Ref string `json:"ref,omitempty"`
 }
 
 // Outcome tells an adapter what became of an inbound message once committed.

@@ -2,58 +2,84 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"os"
-	"strconv"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/aduan-id/aduan/bot/queue"
 )
 
 // SenderConfig tunes the reply sender. Zero values take the defaults.
 type SenderConfig struct {
-	// Consumer is this process's consumer name in the group; unique per
-	// process (default host-pid-random). A stable name lets a restarted
-	// process re-read its own pending entries first.
+	// Consumer names this process among the senders: the owner of its leases
+	// and its heartbeat (default host-pid-random, unique per process).
 	Consumer string
 	// Limits per channel; nil means DefaultLimits(). A channel missing from a
 	// non-nil map is not limited.
 	Limits map[string]Limit
-	Block  time.Duration // XREADGROUP block (2s)
-	Batch  int           // entries per read (100)
+	Block  time.Duration // wait for new entries (2s)
+	Batch  int           // entries handed out per read (100)
 	// MaxQueued bounds the entries a shard holds in memory (1000); reading
 	// pauses beyond it.
 	MaxQueued int
-	// MinIdle: the janitor claims entries idle longer than this (2 min). It
-	// must exceed the worst time an entry is held; held entries are refreshed
-	// at MinIdle/2.
+	// MinIdle: entries idle this long at a consumer that is not a channel's
+	// (left by an older version) are moved to their channel (2 min).
 	MinIdle        time.Duration
 	SentTTL        time.Duration // life of the sent marker (48h)
 	UnreachableTTL time.Duration // life of the unreachable mark (90 days)
-	MaxAttempts    int           // failed sends before dead-lettering (20)
-	BackoffBase    time.Duration // first retry delay (1s)
-	BackoffMax     time.Duration // retry delay cap (1 min)
-	SendTimeout    time.Duration // one Send (10s); must be < LeaseTTL/2
-	LeaseTTL       time.Duration // shard lease (30s)
-	JanitorEvery   time.Duration // XAUTOCLAIM sweep and idle refresh (MinIdle/4)
-	TrimEvery      time.Duration // XTRIM of delivered entries (1 min)
-	// MaySend reports whether this replica may send now; nil means always.
-	// A replica competes for shard leases only while it is true, and hands
-	// its shards over (between two sends) when it turns false. Wire it to a
-	// channel that sends from one replica only: with WhatsApp, "this replica
-	// holds the WhatsApp connection" (wa.Health().State != StateStandby), so
-	// the replica that can deliver every channel does the sending.
-	MaySend func() bool
+	// The retry policy (queue.Policy): transient failures are retried with
+	// full-jitter backoff from BackoffBase (1s) to BackoffMax (1 min) until
+	// the first failure is MaxAge old (3 days); a platform's Retry-After is
+	// waited for, capped at RetryAfterCap (15 min), and never counts.
+	MaxAge        time.Duration
+	BackoffBase   time.Duration
+	BackoffMax    time.Duration
+	RetryAfterCap time.Duration
+	SendTimeout   time.Duration // one Send (2s); must be < LeaseTTL/2
+	// LeaseTTL is the life of a channel+shard send lease (5s): a crashed
+	// process's shards are taken over within about that long.
+	LeaseTTL     time.Duration
+	JanitorEvery time.Duration // moving entries of old consumers, re-reading own entries (MinIdle/4)
+	TrimEvery    time.Duration // XTRIM of delivered entries (1 min)
+	// MaySend reports whether this process may send a channel now; nil means
+	// always. A process competes for a channel's shards only while it is
+	// true, and hands them over (between two sends) when it turns false.
+	// With WhatsApp, only the replica holding the connection can send there:
+	// MaySend(ChannelWhatsApp) is "this replica holds it".
+	MaySend func(channel string) bool
+	// DeadLetters receives the replies given up on (nil: a queue.StreamSink
+	// on keys.DeadLetters(), the fallback until a database sink is wired).
+	DeadLetters queue.DeadLetterSink
+	// OnDelivery, if set, is told once a message with a Ref was sent, or
+	// given up (dead letter, chat unreachable). It runs off the sending path:
+	// its errors are logged, it never holds a send back. At least once: a
+	// crash right after a send may report it again.
+	OnDelivery func(ctx context.Context, ref string, d Delivery) error
+	// Metrics receives the "reply" queue's measures (nil: none).
+	Metrics *queue.Metrics
 }
+
+// Delivery is what became of a message with a Ref.
+type Delivery struct {
+	Status string    // DeliverySent or DeliveryFailed
+	At     time.Time // when it was sent or given up
+	Detail string    // for a failure: why, in words an admin can read
+}
+
+// Delivery statuses.
+const (
+	DeliverySent   = "sent"
+	DeliveryFailed = "failed"
+)
 
 func (c SenderConfig) withDefaults() SenderConfig {
 	if c.Consumer == "" {
-		c.Consumer = ConsumerName()
+		c.Consumer = queue.ConsumerName()
 	}
 	if c.Limits == nil {
 		c.Limits = DefaultLimits()
@@ -64,14 +90,18 @@ func (c SenderConfig) withDefaults() SenderConfig {
 	c.MinIdle = streamDefault(c.MinIdle, 2*time.Minute)
 	c.SentTTL = streamDefault(c.SentTTL, 48*time.Hour)
 	c.UnreachableTTL = streamDefault(c.UnreachableTTL, 90*24*time.Hour)
-	c.MaxAttempts = streamDefault(c.MaxAttempts, 20)
 	c.BackoffBase = streamDefault(c.BackoffBase, time.Second)
 	c.BackoffMax = streamDefault(c.BackoffMax, time.Minute)
-	c.SendTimeout = streamDefault(c.SendTimeout, 10*time.Second)
-	c.LeaseTTL = streamDefault(c.LeaseTTL, 30*time.Second)
+	c.SendTimeout = streamDefault(c.SendTimeout, 2*time.Second)
+	c.LeaseTTL = streamDefault(c.LeaseTTL, 5*time.Second)
 	c.JanitorEvery = streamDefault(c.JanitorEvery, c.MinIdle/4)
 	c.TrimEvery = streamDefault(c.TrimEvery, time.Minute)
 	return c
+}
+
+func (c SenderConfig) policy() queue.Policy {
+	return queue.Policy{MaxAge: c.MaxAge, BackoffBase: c.BackoffBase, BackoffMax: c.BackoffMax,
+		RetryAfterCap: c.RetryAfterCap}.WithDefaults()
 }
 
 func streamDefault[T int | time.Duration](v, def T) T {
@@ -82,27 +112,19 @@ func streamDefault[T int | time.Duration](v, def T) T {
 }
 
 // ConsumerName is a consumer name unique to this process: host-pid-random.
-func ConsumerName() string {
-	host, _ := os.Hostname()
-	if host == "" {
-		host = "aduan"
-	}
-	var b [3]byte
-	_, _ = rand.Read(b[:])
-	return host + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b[:])
-}
+func ConsumerName() string { return queue.ConsumerName() }
 
 // SenderStats are the reply sender's counters since start.
 type SenderStats struct {
 	Sent         int64 // delivered
-	Retried      int64 // failed sends that will be retried
-	DeadLettered int64 // moved to keys.DeadOutbound()
+	Retried      int64 // failed sends that will be retried after a backoff
+	DeadLettered int64 // given to the dead-letter sink
 	Unreachable  int64 // chats marked unreachable (403 blocked / deactivated)
 	Dropped      int64 // entries acked unsent because their chat is unreachable
-	RateLimited  int64 // 429 answers (SendError.RetryAfter)
+	RateLimited  int64 // platform Retry-After answers (429)
 	Throttled    int64 // sends deferred by our own token buckets
-	Duplicates   int64 // reclaimed entries already sent (acked, not re-sent)
-	Reclaimed    int64 // entries taken over from other consumers
+	Duplicates   int64 // recovered entries already sent (acked, not re-sent)
+	Reclaimed    int64 // entries moved over from other consumers
 }
 
 type senderCounters struct {
@@ -111,29 +133,54 @@ type senderCounters struct {
 
 // ReplySender delivers the outbound streams through the channels' Senders,
 // within the channels' rate limits, in order per chat, at least once and, as
-// far as the sent markers reach, exactly once.
+// far as the sent markers reach, exactly once. A process sends only the
+// channels it has a Sender for: per channel and shard it holds a lease, and
+// the channel's shards are spread over the processes that can send it.
 type ReplySender struct {
-	rdb     redis.UniversalClient
-	keys    Keys
-	senders map[string]Sender
-	cfg     SenderConfig
-	log     *slog.Logger
-	limiter *rateLimiter
-	n       senderCounters
+	rdb      redis.UniversalClient
+	keys     Keys
+	senders  map[string]Sender
+	channels []string // with a Sender, sorted
+	cfg      SenderConfig
+	policy   queue.Policy
+	sink     queue.DeadLetterSink
+	log      *slog.Logger
+	limiter  *rateLimiter
+	leases   map[string]*queue.LeaseGroup // by channel
+	n        senderCounters
+	q        *queue.Counters
+	hooks    sync.WaitGroup // OnDelivery calls in flight
 }
 
 // NewReplySender returns a sender for the channels in senders (by channel
-// name). An entry for a channel without a Sender is dead-lettered.
+// name). Entries of other channels are left for the processes that can send
+// them.
 func NewReplySender(rdb redis.UniversalClient, keys Keys, senders map[string]Sender, cfg SenderConfig, log *slog.Logger) *ReplySender {
 	cfg = cfg.withDefaults()
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &ReplySender{
-		rdb: rdb, keys: keys, senders: senders, cfg: cfg,
-		log:     log.With("component", "sender", "consumer", cfg.Consumer),
-		limiter: &rateLimiter{keys: keys, limits: cfg.Limits},
+	log = log.With("component", "sender", "consumer", cfg.Consumer)
+	s := &ReplySender{
+		rdb: rdb, keys: keys, senders: senders, cfg: cfg, policy: cfg.policy(), sink: cfg.DeadLetters, log: log,
+		limiter: &rateLimiter{keys: keys, limits: cfg.Limits}, leases: map[string]*queue.LeaseGroup{},
 	}
+	if s.sink == nil {
+		s.sink = queue.NewStreamSink(rdb, keys.DeadLetters(), 0, log)
+	}
+	streams := make([]string, keys.Shards)
+	for shard := range streams {
+		streams[shard] = keys.Outbound(shard)
+	}
+	s.q = cfg.Metrics.Queue(deadKindReply, rdb, GroupSenders, streams)
+	for ch := range senders {
+		s.channels = append(s.channels, ch)
+	}
+	sort.Strings(s.channels)
+	for _, ch := range s.channels {
+		s.leases[ch] = s.newLeaseGroup(ch)
+	}
+	return s
 }
 
 // Stats returns the counters.
@@ -145,21 +192,35 @@ func (s *ReplySender) Stats() SenderStats {
 	}
 }
 
-// Run sends until ctx ends: one goroutine per shard, each competing for its
-// shard's lease. On return in-flight sends have finished and the leases are
-// released. Redis failures are logged and retried, never returned.
+// Run sends until ctx ends: one goroutine per shard, sending the channels
+// whose lease in that shard this process holds. On return in-flight sends
+// have finished and been acknowledged, the leases are released and this
+// process has left the senders, so others take over at once. Redis failures
+// are logged and retried, never returned.
 func (s *ReplySender) Run(ctx context.Context) error {
 	if s.cfg.SendTimeout >= s.cfg.LeaseTTL/2 {
 		return fmt.Errorf("reply sender: SendTimeout %s must be below LeaseTTL/2 (%s)", s.cfg.SendTimeout, s.cfg.LeaseTTL/2)
 	}
-	warnSmallPool(s.rdb, 2*s.keys.Shards+4, s.log)
+	if c, ok := s.rdb.(*redis.Client); ok && c.Options().PoolSize < s.keys.Shards+len(s.channels)+4 {
+		s.log.Warn("redis pool smaller than the reply sender needs; set PoolSize",
+			"pool_size", c.Options().PoolSize, "need", s.keys.Shards+len(s.channels)+4)
+	}
 	if err := gcra.Load(ctx, s.rdb).Err(); err != nil {
 		s.log.Warn("load rate-limit script; bookings will load it later", "err", err)
 	}
-	var wg sync.WaitGroup
-	for shard := 0; shard < s.keys.Shards; shard++ {
-		wg.Go(func() { newShardSender(s, shard).run(ctx) })
+	// The leases outlive ctx until the shards have stopped sending.
+	leaseCtx, stopLeases := context.WithCancel(context.WithoutCancel(ctx))
+	var leases sync.WaitGroup
+	for _, g := range s.leases {
+		leases.Go(func() { g.Run(leaseCtx) })
 	}
-	wg.Wait()
+	var shards sync.WaitGroup
+	for shard := 0; shard < s.keys.Shards; shard++ {
+		shards.Go(func() { newShardSender(s, shard).run(ctx) })
+	}
+	shards.Wait()
+	stopLeases()
+	leases.Wait()
+	s.hooks.Wait()
 	return nil
 }

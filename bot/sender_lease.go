@@ -2,123 +2,126 @@ package bot
 
 import (
 	"context"
-	"fmt"
-	"sync"
-	"sync/atomic"
+	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/aduan-id/aduan/bot/queue"
 )
 
-// A shard's outbound stream is sent by one replica at a time: a consumer group
-// alone would hand one chat's entries to different replicas, which would then
-// send them in any order. The holder of a shard's lease reads and sends it;
-// the other replicas stand by and take over when the lease lapses (within its
-// TTL). A holder stops sending once it has not renewed for half the TTL, and a
-// send is bounded by SendTimeout (< TTL/2), so two holders never send at once.
+// One channel of one shard is sent by one process at a time. A consumer
+// group alone would hand one chat's entries to different processes, which
+// would then send them in any order; and a lease per shard alone would let a
+// process that cannot send a channel (`aduan chat` has only the terminal,
+// `aduan serve` no terminal) hold that channel's replies. So the lease is per
+// channel and shard (keys.SendLease): a process competes only for the
+// channels it has a Sender for (and MaySend allows), and a chat belongs to
+// one channel, so per-chat order needs nothing more.
+//
+// Balance: the processes that can send a channel announce themselves in
+// keys.Senders(channel) and each holds at most ceil(shards/live) of its
+// shards (queue.LeaseGroup). The lease lives LeaseTTL (5 s), renewed every
+// second; a holder stops sending once it has not renewed for LeaseTTL/2, and
+// a send is bounded by SendTimeout (< LeaseTTL/2), so two holders never send
+// at once. A clean stop releases at once; a crashed process's shards are
+// taken over within about LeaseTTL.
 
-// renewLease extends a lease held by ARGV[1] to ARGV[2] ms; 0 if not held.
-const renewLeaseScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0`
+// channelConsumer is the consumer, shared by whichever process holds the
+// channel's lease in a shard, whose pending entries are that channel's
+// replies of the shard. A new holder re-reads them from the start: the
+// takeover needs no claim.
+func channelConsumer(channel string) string { return channelConsumerPrefix + channel }
 
-// releaseLease deletes a lease held by ARGV[1].
-const releaseLeaseScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`
+const channelConsumerPrefix = "send:"
 
-// senderLeaseKey is the lease of a shard's outbound stream.
-func (k Keys) senderLeaseKey(shard int) string { return k.tag(shard) + "out:lease" }
+// isChannelConsumer reports a channel's consumer (never pruned: entries are
+// moved to it).
+func isChannelConsumer(name string) bool { return strings.HasPrefix(name, channelConsumerPrefix) }
 
-type shardLease struct {
-	rdb   redis.UniversalClient
-	key   string
-	owner string
-	ttl   time.Duration
-	// may reports whether this process may hold shards now (nil: always).
-	may func() bool
-	// yield asks the shard's worker to hand the lease back between two sends.
-	yield atomic.Bool
-	// mu serialises step and release, so a renewal in flight cannot revive
-	// a lease just released.
-	mu sync.Mutex
-	// validUntil (unix ns) is when this holder must stop sending if it has not
-	// renewed by then; 0 when not held.
-	validUntil atomic.Int64
-}
-
-func newShardLease(rdb redis.UniversalClient, key, owner string, ttl time.Duration, may func() bool) *shardLease {
-	return &shardLease{rdb: rdb, key: key, owner: owner, ttl: ttl, may: may}
-}
-
-// valid reports whether this process may send the shard now.
-func (l *shardLease) valid() bool {
-	return time.Now().UnixNano() < l.validUntil.Load()
-}
-
-// step acquires the lease if free, or renews it if held; it reports whether
-// the lease is held.
-func (l *shardLease) step(ctx context.Context) (bool, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	start := time.Now()
-	may := l.may == nil || l.may()
-	if l.validUntil.Load() != 0 {
-		// Renew even while yielding: the worker releases it between sends.
-		l.yield.Store(!may)
-		n, err := l.rdb.Eval(ctx, renewLeaseScript, []string{l.key}, l.owner, l.ttl.Milliseconds()).Int()
-		if err != nil {
-			return l.valid(), fmt.Errorf("renew lease %s: %w", l.key, err)
-		}
-		if n == 0 {
-			l.validUntil.Store(0)
-			return false, nil
-		}
-		l.validUntil.Store(start.Add(l.ttl / 2).UnixNano())
-		return true, nil
+func (s *ReplySender) newLeaseGroup(channel string) *queue.LeaseGroup {
+	keys := make([]string, s.keys.Shards)
+	for shard := range keys {
+		keys[shard] = s.keys.SendLease(channel, shard)
 	}
-	if !may {
-		return false, nil
+	var may func() bool
+	if s.cfg.MaySend != nil {
+		may = func() bool { return s.cfg.MaySend(channel) }
 	}
-	l.yield.Store(false)
-	ok, err := l.rdb.SetNX(ctx, l.key, l.owner, l.ttl).Result()
+	log := s.log.With("channel", channel)
+	return queue.NewLeaseGroup(s.rdb, queue.LeaseGroupConfig{
+		Keys: keys, Members: s.keys.Senders(channel), Owner: s.cfg.Consumer, TTL: s.cfg.LeaseTTL, May: may,
+		OnError: func(err error) { log.Warn("send leases", "err", err) },
+	})
+}
+
+// syncLeases follows this shard's leases: it takes over a channel whose lease
+// was just acquired, forgets one whose lease was lost, and hands over one
+// beyond this process's share (between two sends: nothing is in flight here).
+func (w *shardSender) syncLeases(ctx context.Context) {
+	for _, ch := range w.s.channels {
+		g := w.s.leases[ch]
+		_, owned := w.owned[ch]
+		switch {
+		case owned && !g.Valid(w.shard):
+			w.log.Info("send lease lost; leaving the channel's entries to the next holder", "channel", ch)
+			w.forget(ch)
+		case owned && g.Yielding(w.shard):
+			w.forget(ch)
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			if err := g.Release(rctx, w.shard); err != nil {
+				w.log.Warn("release send lease", "channel", ch, "err", err)
+			}
+			cancel()
+			w.log.Info("send lease handed over", "channel", ch)
+		case !owned && g.Valid(w.shard) && !g.Yielding(w.shard):
+			if err := w.takeover(ctx, ch); err != nil && ctx.Err() == nil {
+				w.log.Warn("take the channel over", "channel", ch, "err", err)
+			}
+		}
+	}
+}
+
+// takeover starts sending a channel of the shard: entries left at consumers
+// that are no channel's (an older version's, a killed process's) are moved
+// to their channels first, then the channel's own pending entries are read
+// from the start, in id order: a crashed holder's unsent replies go first
+// and in order.
+func (w *shardSender) takeover(ctx context.Context, ch string) error {
+	if err := queue.EnsureGroup(ctx, w.s.rdb, w.stream, GroupSenders); err != nil {
+		return err
+	}
+	w.owned[ch] = queue.NewReader(w.s.rdb, w.stream, GroupSenders, channelConsumer(ch))
+	moved, err := w.adopt(ctx, 0)
 	if err != nil {
-		return false, fmt.Errorf("acquire lease %s: %w", l.key, err)
+		delete(w.owned, ch)
+		return err
 	}
-	if ok {
-		l.validUntil.Store(start.Add(l.ttl / 2).UnixNano())
-	}
-	return ok, nil
-}
-
-// keep acquires and renews the lease until ctx ends.
-func (l *shardLease) keep(ctx context.Context, onErr func(error)) {
-	t := time.NewTicker(l.ttl / 6)
-	defer t.Stop()
-	for {
-		if _, err := l.step(ctx); err != nil && ctx.Err() == nil {
-			onErr(err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// release gives the lease up at once, so another replica takes over without
-// waiting for the TTL.
-func (l *shardLease) release(ctx context.Context) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.validUntil.Store(0)
-	if err := l.rdb.Eval(ctx, releaseLeaseScript, []string{l.key}, l.owner).Err(); err != nil {
-		return fmt.Errorf("release lease %s: %w", l.key, err)
-	}
+	w.recovering[ch] = true
+	now := time.Now()
+	w.nextJanitor, w.nextTrim = now.Add(w.s.cfg.JanitorEvery), now.Add(w.s.cfg.TrimEvery)
+	w.log.Info("shard taken over", "channel", ch, "moved_from_old_consumers", moved)
 	return nil
+}
+
+// forget drops a channel's in-memory state; its entries stay pending in
+// Redis at the channel's consumer, for the next holder.
+func (w *shardSender) forget(ch string) {
+	for id, e := range w.held {
+		if e.msg.Channel == ch {
+			delete(w.held, id)
+		}
+	}
+	for key, q := range w.chats {
+		if q.channel == ch {
+			delete(w.chats, key)
+		}
+	}
+	delete(w.owned, ch)
+	delete(w.recovering, ch)
+	delete(w.channelNotBefore, ch)
+}
+
+// ownsValid reports whether this process may send ch in this shard now.
+func (w *shardSender) ownsValid(ch string) bool {
+	_, owned := w.owned[ch]
+	return owned && w.s.leases[ch].Valid(w.shard)
 }

@@ -16,13 +16,13 @@ func TestSenderStopsWhenLeaseLostAndResumesAfter(t *testing.T) {
 	ctx := context.Background()
 	f := &fakeSender{}
 	_, _ = startSender(t, rdb, keys, f, testSenderConfig()) // LeaseTTL 3s: renewed every 0.5s
-	queue(t, rdb, keys, "1", "before")
+	queueReply(t, rdb, keys, "1", "before")
 	waitFor(t, "first reply", func() bool { return len(f.delivered()) == 1 })
 
-	lease := keys.senderLeaseKey(0)
+	lease := keys.SendLease(ChannelTelegram, 0)
 	rdb.Set(ctx, lease, "intruder", time.Minute) // another replica holds the shard now
 	time.Sleep(1500 * time.Millisecond)          // > one renewal period
-	queue(t, rdb, keys, "1", "while away")
+	queueReply(t, rdb, keys, "1", "while away")
 	time.Sleep(1500 * time.Millisecond)
 	if n := len(f.delivered()); n != 1 {
 		t.Fatalf("%d replies sent without holding the shard's lease", n)
@@ -38,14 +38,14 @@ func TestSenderOneLeaseHolderPerShard(t *testing.T) {
 	b, _ := startSender(t, rdb, keys, &fakeSender{}, testSenderConfig())
 	waitFor(t, "all shards held", func() bool {
 		for s := 0; s < keys.Shards; s++ {
-			if rdb.Exists(ctx, keys.senderLeaseKey(s)).Val() == 0 {
+			if rdb.Exists(ctx, keys.SendLease(ChannelTelegram, s)).Val() == 0 {
 				return false
 			}
 		}
 		return true
 	})
 	for s := 0; s < keys.Shards; s++ {
-		owner := rdb.Get(ctx, keys.senderLeaseKey(s)).Val()
+		owner := rdb.Get(ctx, keys.SendLease(ChannelTelegram, s)).Val()
 		if owner != a.cfg.Consumer && owner != b.cfg.Consumer {
 			t.Fatalf("shard %d held by %q", s, owner)
 		}
@@ -62,7 +62,7 @@ func TestSenderSurvivesRedisRestart(t *testing.T) {
 	}
 	f := &fakeSender{}
 	_, _ = startSender(t, rdb, keys, f, testSenderConfig())
-	queue(t, rdb, keys, "1", "one")
+	queueReply(t, rdb, keys, "1", "one")
 	waitFor(t, "reply before the crash", func() bool { return len(f.delivered()) == 1 })
 
 	srv.Stop()
@@ -71,56 +71,52 @@ func TestSenderSurvivesRedisRestart(t *testing.T) {
 	if err := EnsureGroups(ctx, rdb, keys); err != nil {
 		t.Fatal(err)
 	}
-	queue(t, rdb, keys, "1", "two")
+	queueReply(t, rdb, keys, "1", "two")
 	waitFor(t, "reply after the restart", func() bool { return len(f.delivered()) == 2 })
 	if got := f.delivered()[1].msg.Text; got != "two" {
 		t.Fatalf("second reply %q", got)
 	}
 }
 
-func TestSenderJanitorAndRefresh(t *testing.T) {
+// Entries left pending at a consumer that is no channel's (an older
+// version's per-process consumer that read and died) are moved to their
+// channel once idle past MinIdle, and then read as recovered (checked
+// against the sent marker); fresh ones are left alone.
+func TestSenderAdoptsEntriesOfOldConsumers(t *testing.T) {
 	rdb, keys := testKeys(t, 1)
 	ctx := context.Background()
 	cfg := testSenderConfig()
 	cfg.MinIdle = 300 * time.Millisecond
-	s := NewReplySender(rdb, keys, map[string]Sender{}, cfg, nil)
+	s := NewReplySender(rdb, keys, map[string]Sender{ChannelTelegram: &fakeSender{}}, cfg, nil)
 	w := newShardSender(s, 0)
-	if err := w.takeover(ctx); err != nil {
+	if err := w.takeover(ctx, ChannelTelegram); err != nil {
 		t.Fatal(err)
 	}
-	// After the takeover, consumer X (which lost the shard) still read one.
-	id := queue(t, rdb, keys, "1", "late")
+	// After the takeover, consumer X (an old version) still read one.
+	id := queueReply(t, rdb, keys, "1", "late")
 	if err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: GroupSenders, Consumer: "X",
 		Streams: []string{keys.Outbound(0), ">"}, Count: 1, Block: -1}).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.janitor(ctx); err != nil || len(w.held) != 0 {
-		t.Fatalf("janitor took a fresh entry: held %d, %v", len(w.held), err)
+	if n, err := w.adopt(ctx, cfg.MinIdle); err != nil || n != 0 {
+		t.Fatalf("adopted a fresh entry: %d, %v", n, err)
 	}
 	time.Sleep(cfg.MinIdle + 50*time.Millisecond)
-	if err := w.janitor(ctx); err != nil {
+	if n, err := w.adopt(ctx, cfg.MinIdle); err != nil || n != 1 {
+		t.Fatalf("adopted %d, %v; want the idle entry", n, err)
+	}
+	if err := w.fill(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if e := w.held[id]; e == nil || !e.recovered {
-		t.Fatalf("janitor did not reclaim the idle entry: %+v", w.held)
-	}
-	// Held (deferred) past MinIdle/2, the entry's idle time is reset.
-	time.Sleep(cfg.MinIdle/2 + 50*time.Millisecond)
-	if err := w.refresh(ctx); err != nil {
-		t.Fatal(err)
+		t.Fatalf("the adopted entry is not held as recovered: %+v", w.held)
 	}
 	p, err := rdb.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: keys.Outbound(0), Group: GroupSenders, Start: "-", End: "+", Count: 10}).Result()
-	if err != nil || len(p) != 1 || p[0].Consumer != s.cfg.Consumer || p[0].Idle > cfg.MinIdle/2 {
-		t.Fatalf("after refresh: %+v, %v", p, err)
+	if err != nil || len(p) != 1 || p[0].Consumer != channelConsumer(ChannelTelegram) {
+		t.Fatalf("after adoption: %+v, %v", p, err)
 	}
-	// Acked elsewhere meanwhile: refresh forgets it instead of sending it.
-	rdb.XAck(ctx, keys.Outbound(0), GroupSenders, id)
-	time.Sleep(cfg.MinIdle/2 + 50*time.Millisecond)
-	if err := w.refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if len(w.held) != 0 || len(w.chats[ChannelTelegram+"\x00"+"1"].entries) != 0 {
-		t.Fatalf("entry acked elsewhere still held: %+v", w.held)
+	if st := s.Stats(); st.Reclaimed != 1 {
+		t.Fatalf("stats %+v", st)
 	}
 }
 
@@ -131,12 +127,13 @@ func TestSenderMaySendMovesShards(t *testing.T) {
 	bMay.Store(true)
 	fa, fb := &fakeSender{}, &fakeSender{}
 	cfgA, cfgB := testSenderConfig(), testSenderConfig()
-	cfgA.MaySend, cfgB.MaySend = aMay.Load, bMay.Load
+	cfgA.MaySend = func(string) bool { return aMay.Load() }
+	cfgB.MaySend = func(string) bool { return bMay.Load() }
 	a, _ := startSender(t, rdb, keys, fa, cfgA)
 	b, _ := startSender(t, rdb, keys, fb, cfgB)
 	heldBy := func(s *ReplySender) bool {
 		for sh := 0; sh < keys.Shards; sh++ {
-			if rdb.Get(ctx, keys.senderLeaseKey(sh)).Val() != s.cfg.Consumer {
+			if rdb.Get(ctx, keys.SendLease(ChannelTelegram, sh)).Val() != s.cfg.Consumer {
 				return false
 			}
 		}
@@ -144,7 +141,7 @@ func TestSenderMaySendMovesShards(t *testing.T) {
 	}
 	waitFor(t, "B holds every shard", func() bool { return heldBy(b) })
 	for i := 0; i < 8; i++ {
-		queue(t, rdb, keys, strconv.Itoa(i), "to B")
+		queueReply(t, rdb, keys, strconv.Itoa(i), "to B")
 	}
 	waitFor(t, "B sent", func() bool { return len(fb.delivered()) == 8 })
 
@@ -153,7 +150,7 @@ func TestSenderMaySendMovesShards(t *testing.T) {
 	bMay.Store(false)
 	waitFor(t, "A holds every shard", func() bool { return heldBy(a) })
 	for i := 0; i < 8; i++ {
-		queue(t, rdb, keys, strconv.Itoa(i), "to A")
+		queueReply(t, rdb, keys, strconv.Itoa(i), "to A")
 	}
 	waitFor(t, "A sent", func() bool { return len(fa.delivered()) == 8 })
 	if n := len(fb.delivered()); n != 8 || len(fa.delivered()) != 8 {
@@ -176,11 +173,11 @@ func TestSenderReloadsRateScript(t *testing.T) {
 	cfg.Limits = map[string]Limit{ChannelTelegram: {PerChatPerSecond: 100, PerChatBurst: 10, GlobalPerSecond: 1000, GlobalBurst: 10}}
 	f := &fakeSender{}
 	_, _ = startSender(t, rdb, keys, f, cfg)
-	queue(t, rdb, keys, "1", "one")
+	queueReply(t, rdb, keys, "1", "one")
 	waitFor(t, "reply with the script loaded", func() bool { return len(f.delivered()) == 1 })
 	if err := rdb.ScriptFlush(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
-	queue(t, rdb, keys, "1", "two")
+	queueReply(t, rdb, keys, "1", "two")
 	waitFor(t, "reply after the script cache was flushed", func() bool { return len(f.delivered()) == 2 })
 }

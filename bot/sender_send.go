@@ -2,24 +2,14 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-)
 
-// DeadReply is an entry of keys.DeadOutbound(): a reply that could not be
-// delivered, with why.
-type DeadReply struct {
-	ID       string    `json:"id"` // outbound stream entry id
-	Shard    int       `json:"shard"`
-	Message  Outbound  `json:"msg"`
-	Error    string    `json:"error"`
-	Attempts int       `json:"attempts"`
-	At       time.Time `json:"at"`
-}
+	"github.com/aduan-id/aduan/bot/queue"
+)
 
 // senderRedisRetry is how long a chat waits after a Redis failure around its send.
 const senderRedisRetry = time.Second
@@ -31,25 +21,32 @@ func (w *shardSender) sendHead(ctx context.Context, q *chatQueue) {
 	e := q.entries[0]
 	msg := e.msg
 	log := w.log.With("channel", msg.Channel, "chat", streamChatHash(msg.ChatID), "entry", msg.ID)
-	if e.delivered {
+	switch {
+	case e.delivered:
 		w.ackSent(ctx, q, e)
 		return
-	}
-	sender := w.s.senders[msg.Channel]
-	if sender == nil {
-		w.deadLetter(ctx, q, e, fmt.Errorf("no sender for channel %q", msg.Channel))
+	case e.dead != nil:
+		w.finishDead(ctx, q, e)
 		return
 	}
 
-	// One round trip: already sent? chat unreachable? within the budgets?
+	// One round trip: already sent? chat unreachable? a stored retry state?
+	// within the budgets?
 	pipe := w.s.rdb.Pipeline()
 	var sent *redis.IntCmd
+	var state *redis.StringCmd
 	if e.recovered {
 		sent = pipe.Exists(ctx, w.s.keys.Sent(w.shard, msg.ID))
+		if !e.stateRead {
+			state = pipe.HGet(ctx, queue.RetryKey(w.stream, GroupSenders), msg.ID)
+		}
 	}
 	unreach := pipe.Exists(ctx, w.s.keys.Unreachable(msg.Channel, msg.ChatID))
 	book := w.s.limiter.queue(ctx, pipe, msg.Channel, msg.ChatID)
 	_, err := pipe.Exec(ctx)
+	if errors.Is(err, redis.Nil) { // no stored state
+		err = nil
+	}
 	var chatWait, globalWait time.Duration
 	var chatBooked, globalBooked bool
 	if err == nil {
@@ -71,23 +68,34 @@ func (w *shardSender) sendHead(ctx context.Context, q *chatQueue) {
 			log.Warn("refund send budget", "err", err)
 		}
 	}
+	if state != nil {
+		e.state, _ = queue.ParseRetryState(state.Val()) // unreadable: start over
+		e.stateRead = true
+	}
+	now := time.Now()
 	switch {
 	case sent != nil && sent.Val() > 0:
 		refund()
 		w.s.n.duplicates.Add(1)
-		w.ackOnly(ctx, msg.ID)
+		w.ackOnly(ctx, msg.Channel, msg.ID, !e.state.IsZero())
 		w.pop(q)
+		w.s.delivered(ctx, msg, DeliverySent, "")
 		return
 	case unreach.Val() > 0:
 		refund()
 		w.s.n.dropped.Add(1)
-		w.ackOnly(ctx, msg.ID)
+		w.ackOnly(ctx, msg.Channel, msg.ID, !e.state.IsZero())
 		w.pop(q)
+		w.s.delivered(ctx, msg, DeliveryFailed, "not sent: the citizen had blocked the bot")
+		return
+	case e.state.Next.After(now):
+		// A retry stored before a restart or a takeover: not yet.
+		refund()
+		q.notBefore = e.state.Next
 		return
 	case chatWait > 0 || globalWait > 0:
 		refund()
 		w.s.n.throttled.Add(1)
-		now := time.Now()
 		if globalWait > 0 {
 			// No chat of this channel can go before then: don't ask for each.
 			// Every shard waiting for the channel's budget would wake for the
@@ -103,120 +111,63 @@ func (w *shardSender) sendHead(ctx context.Context, q *chatQueue) {
 
 	// Shutdown lets a started send finish and be acknowledged.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.s.cfg.SendTimeout)
-	err = safeSend(sctx, sender, msg)
+	err = safeSend(sctx, w.s.senders[msg.Channel], msg)
 	cancel()
 	if err == nil {
 		e.delivered = true
 		w.s.n.sent.Add(1)
+		w.s.q.Handled()
 		w.ackSent(ctx, q, e)
 		return
 	}
-	se, _ := AsSendError(err)
-	switch {
-	case se != nil && se.Unreachable:
-		w.s.n.unreachable.Add(1)
+	w.failed(ctx, q, e, err)
+}
+
+// failed applies the retry policy to a failed send. A chat that blocked the
+// bot is given up at once and marked, so its later replies are not tried.
+func (w *shardSender) failed(ctx context.Context, q *chatQueue, e *outEntry, err error) {
+	msg := e.msg
+	log := w.log.With("channel", msg.Channel, "chat", streamChatHash(msg.ChatID), "entry", msg.ID)
+	if se, _ := AsSendError(err); se != nil && se.Unreachable {
 		log.Info("chat unreachable; not retrying", "err", err)
-		w.markUnreachable(ctx, q, e)
-	case se != nil && se.Permanent:
-		log.Warn("send failed permanently", "err", err)
-		w.deadLetter(ctx, q, e, err)
-	case se != nil && se.RetryAfter > 0:
+		st := e.state
+		st.Attempts++
+		w.giveUp(ctx, q, e, st, fmt.Sprintf("the citizen blocked the bot or left %s; nothing more is sent to this chat until they write again (%v)",
+			msg.Channel, err), true)
+		return
+	}
+	d := w.s.policy.Decide(err, e.state, time.Now())
+	if d.Dead {
+		log.Warn("reply given up", "err", err, "attempts", d.State.Attempts)
+		w.giveUp(ctx, q, e, d.State, msg.Channel+" did not take the message: "+d.Reason, false)
+		return
+	}
+	e.state, e.stateRead = d.State, true
+	q.notBefore = d.At
+	w.s.q.Retried()
+	if d.RetryAfter > 0 {
 		w.s.n.rateLimited.Add(1)
-		log.Info("rate limited by the platform", "retry_after", se.RetryAfter)
-		q.notBefore = time.Now().Add(se.RetryAfter)
-	default:
-		e.attempts++
-		if e.attempts >= w.s.cfg.MaxAttempts {
-			log.Warn("send failed too often", "err", err, "attempts", e.attempts)
-			w.deadLetter(ctx, q, e, err)
-			return
+		if d.Capped {
+			log.Warn("Retry-After capped", "asked", d.RetryAfter, "cap", w.s.policy.RetryAfterCap)
 		}
-		w.s.n.retried.Add(1)
-		delay := streamBackoff(e.attempts, w.s.cfg.BackoffBase, w.s.cfg.BackoffMax)
-		log.Warn("send failed; will retry", "err", err, "attempts", e.attempts, "retry_in", delay)
-		q.notBefore = time.Now().Add(delay)
-	}
-}
-
-// senderAckCtx outlives a shutdown briefly, so a finished send is acknowledged.
-func senderAckCtx(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-}
-
-// ackSent sets the sent marker and acknowledges, atomically (same slot).
-func (w *shardSender) ackSent(ctx context.Context, q *chatQueue, e *outEntry) {
-	actx, cancel := senderAckCtx(ctx)
-	defer cancel()
-	_, err := w.s.rdb.TxPipelined(actx, func(p redis.Pipeliner) error {
-		p.Set(actx, w.s.keys.Sent(w.shard, e.msg.ID), "1", w.s.cfg.SentTTL)
-		p.XAck(actx, w.stream, GroupSenders, e.msg.ID)
-		return nil
-	})
-	if err != nil {
-		w.log.Warn("ack sent reply", "entry", e.msg.ID, "err", err)
-		q.notBefore = time.Now().Add(senderRedisRetry)
+		log.Info("asked by the platform to wait", "retry_after", d.RetryAfter)
 		return
 	}
-	w.pop(q)
-}
-
-func (w *shardSender) ackOnly(ctx context.Context, id string) {
+	w.s.n.retried.Add(1)
 	actx, cancel := senderAckCtx(ctx)
 	defer cancel()
-	if err := w.s.rdb.XAck(actx, w.stream, GroupSenders, id).Err(); err != nil {
-		w.log.Warn("ack reply", "entry", id, "err", err)
+	if serr := w.s.rdb.HSet(actx, queue.RetryKey(w.stream, GroupSenders), msg.ID, d.State.Encode()).Err(); serr != nil {
+		log.Warn("retry state not stored; kept in memory", "err", serr)
 	}
-}
-
-// markUnreachable marks the chat (the dispatcher clears the mark when the
-// citizen writes again) and acknowledges the entry.
-func (w *shardSender) markUnreachable(ctx context.Context, q *chatQueue, e *outEntry) {
-	actx, cancel := senderAckCtx(ctx)
-	defer cancel()
-	_, err := w.s.rdb.TxPipelined(actx, func(p redis.Pipeliner) error {
-		p.Set(actx, w.s.keys.Unreachable(e.msg.Channel, e.msg.ChatID), "1", w.s.cfg.UnreachableTTL)
-		p.XAck(actx, w.stream, GroupSenders, e.msg.ID)
-		return nil
-	})
-	if err != nil {
-		w.log.Warn("mark chat unreachable", "entry", e.msg.ID, "err", err)
-		q.notBefore = time.Now().Add(senderRedisRetry)
-		return
-	}
-	w.pop(q)
-}
-
-// deadLetter moves an entry to the dead list and acknowledges it. q is nil
-// for an entry that never made it into a chat queue (undecodable).
-func (w *shardSender) deadLetter(ctx context.Context, q *chatQueue, e *outEntry, cause error) {
-	dead, err := json.Marshal(DeadReply{
-		ID: e.msg.ID, Shard: w.shard, Message: e.msg, Error: cause.Error(),
-		Attempts: e.attempts, At: time.Now().UTC(),
-	})
-	if err != nil {
-		dead = []byte(fmt.Sprintf(`{"id":%q,"error":"unencodable"}`, e.msg.ID))
-	}
-	actx, cancel := senderAckCtx(ctx)
-	defer cancel()
-	// Two slots on a cluster: push first, so a failure between the two can
-	// only duplicate a dead letter, never lose one.
-	if err := w.s.rdb.LPush(actx, w.s.keys.DeadOutbound(), dead).Err(); err != nil {
-		w.log.Warn("dead-letter reply", "entry", e.msg.ID, "err", err)
-		if q != nil {
-			q.notBefore = time.Now().Add(senderRedisRetry)
-		}
-		return
-	}
-	w.s.n.deadLettered.Add(1)
-	if err := w.s.rdb.XAck(actx, w.stream, GroupSenders, e.msg.ID).Err(); err != nil && !errors.Is(err, redis.Nil) {
-		w.log.Warn("ack dead reply", "entry", e.msg.ID, "err", err)
-	}
-	if q != nil {
-		w.pop(q)
-	}
+	log.Warn("send failed; will retry", "err", err, "failures", d.State.Failures, "retry_in", time.Until(d.At).Round(time.Millisecond))
 }
 
 func safeSend(ctx context.Context, s Sender, msg Outbound) (err error) {
-	defer streamRecover(&err)
+	defer func() {
+		if r := recover(); r != nil {
+			// The panic value is not named: it may carry message content.
+			err = fmt.Errorf("panic in Send (%T)", r)
+		}
+	}()
 	return s.Send(ctx, msg)
 }

@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/aduan-id/aduan/bot/queue"
 )
 
 // fakeSender is a Sender made of a func; it records every call.
@@ -78,6 +82,12 @@ func testSenderConfig() SenderConfig {
 func startSender(t *testing.T, rdb redis.UniversalClient, keys Keys, f Sender, cfg SenderConfig) (*ReplySender, func()) {
 	t.Helper()
 	s := NewReplySender(rdb, keys, map[string]Sender{ChannelTelegram: f}, cfg, nil)
+	return s, runSender(t, s)
+}
+
+// runSender runs s until the returned stop is called (or the test ends).
+func runSender(t *testing.T, s *ReplySender) func() {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
@@ -91,10 +101,10 @@ func startSender(t *testing.T, rdb redis.UniversalClient, keys Keys, f Sender, c
 		})
 	}
 	t.Cleanup(stop)
-	return s, stop
+	return stop
 }
 
-func queue(t *testing.T, rdb redis.UniversalClient, keys Keys, chatID, text string) string {
+func queueReply(t *testing.T, rdb redis.UniversalClient, keys Keys, chatID, text string) string {
 	t.Helper()
 	v, err := EncodeOutbound(Outbound{Channel: ChannelTelegram, ChatID: chatID, Text: text})
 	if err != nil {
@@ -185,7 +195,7 @@ func TestSenderKeepsPerChatOrderAcrossReplicasAndFailures(t *testing.T) {
 	}}
 	for i := 0; i < perChat; i++ {
 		for c := 0; c < chats; c++ {
-			queue(t, rdb, keys, "c"+strconv.Itoa(c), strconv.Itoa(i))
+			queueReply(t, rdb, keys, "c"+strconv.Itoa(c), strconv.Itoa(i))
 		}
 	}
 	_, stopA := startSender(t, rdb, keys, f, testSenderConfig())
@@ -231,10 +241,10 @@ func TestSender429DefersOnlyThatChat(t *testing.T) {
 		}
 		return nil
 	}}
-	queue(t, rdb, keys, a, "a1")
-	queue(t, rdb, keys, a, "a2")
+	queueReply(t, rdb, keys, a, "a1")
+	queueReply(t, rdb, keys, a, "a2")
 	for i := 1; i <= 5; i++ {
-		queue(t, rdb, keys, b, "b"+strconv.Itoa(i))
+		queueReply(t, rdb, keys, b, "b"+strconv.Itoa(i))
 	}
 	s, _ := startSender(t, rdb, keys, f, testSenderConfig())
 	waitFor(t, "all replies", func() bool { return len(f.delivered()) == 7 })
@@ -264,28 +274,54 @@ func TestSender429DefersOnlyThatChat(t *testing.T) {
 
 func TestSenderFailureOutcomes(t *testing.T) {
 	boom := errors.New("boom")
+	year := 365 * 24 * time.Hour
 	for _, tc := range []struct {
 		name string
 		// fail returns the error of the n-th attempt (1-based) of the first message.
 		fail            func(n int) error
-		wantAttempts    int  // attempts of the first message
-		wantSecondSent  bool // the chat's second message delivered
+		cfg             func(c *SenderConfig)
+		wantAttempts    func(n int) bool // attempts of the first message
+		wantSecondSent  bool             // the chat's second message delivered
 		wantDead        int
+		wantDeadError   string
 		wantUnreachable bool
+		wantLog         string
 	}{
-		{"403 blocked: no retry, chat marked, later reply not sent",
-			func(int) error { return &SendError{Err: boom, Unreachable: true} }, 1, false, 0, true},
-		{"permanent: dead-lettered, next reply goes",
-			func(int) error { return &SendError{Err: boom, Permanent: true} }, 1, true, 1, false},
-		{"transient twice: sent on the third attempt",
-			func(n int) error {
+		{name: "403 blocked: no retry, chat marked, dead letter in plain words, later reply not sent",
+			fail:         func(int) error { return &SendError{Err: boom, Unreachable: true} },
+			wantAttempts: exactly(1), wantDead: 1, wantDeadError: "the citizen blocked the bot", wantUnreachable: true},
+		{name: "permanent: dead-lettered at once, next reply goes",
+			fail:         func(int) error { return &SendError{Err: boom, Permanent: true} },
+			wantAttempts: exactly(1), wantSecondSent: true, wantDead: 1, wantDeadError: "retrying cannot help"},
+		{name: "transient twice: sent on the third attempt",
+			fail: func(n int) error {
 				if n <= 2 {
 					return boom
 				}
 				return nil
-			}, 3, true, 0, false},
-		{"transient forever: dead after MaxAttempts",
-			func(int) error { return fmt.Errorf("wrapped: %w", boom) }, 4, true, 1, false},
+			}, wantAttempts: exactly(3), wantSecondSent: true},
+		{name: "transient forever: backed off until MaxAge, then dead",
+			fail:         func(int) error { return fmt.Errorf("wrapped: %w", boom) },
+			cfg:          func(c *SenderConfig) { c.MaxAge = 200 * time.Millisecond },
+			wantAttempts: func(n int) bool { return n >= 3 }, wantSecondSent: true, wantDead: 1, wantDeadError: "still failing after"},
+		{name: "429 with Retry-After, many times, MaxAge long past: never dead, then sent",
+			fail: func(n int) error {
+				if n <= 12 {
+					return &SendError{Err: boom, RetryAfter: 20 * time.Millisecond}
+				}
+				return nil
+			},
+			cfg:          func(c *SenderConfig) { c.MaxAge = time.Millisecond },
+			wantAttempts: exactly(13), wantSecondSent: true},
+		{name: "Retry-After of a year: capped and logged, then sent",
+			fail: func(n int) error {
+				if n == 1 {
+					return &SendError{Err: boom, RetryAfter: year}
+				}
+				return nil
+			},
+			cfg:          func(c *SenderConfig) { c.RetryAfterCap = 100 * time.Millisecond },
+			wantAttempts: exactly(2), wantSecondSent: true, wantLog: "Retry-After capped"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rdb, keys := testKeys(t, 2)
@@ -301,28 +337,34 @@ func TestSenderFailureOutcomes(t *testing.T) {
 				n++
 				return tc.fail(n)
 			}}
-			queue(t, rdb, keys, "9", "first")
-			queue(t, rdb, keys, "9", "second")
+			queueReply(t, rdb, keys, "9", "first")
+			queueReply(t, rdb, keys, "9", "second")
 			cfg := testSenderConfig()
-			cfg.MaxAttempts = 4
-			s, stop := startSender(t, rdb, keys, f, cfg)
+			if tc.cfg != nil {
+				tc.cfg(&cfg)
+			}
+			logs := &logBuffer{}
+			s := NewReplySender(rdb, keys, map[string]Sender{ChannelTelegram: f}, cfg, slog.New(slog.NewTextHandler(logs, nil)))
+			stop := runSender(t, s)
 			waitFor(t, "all entries read and acked", func() bool { return settled(t, rdb, keys) })
 			stop()
 
-			if got := f.attempts("9") - len(f.delivered()) + countText(f.delivered(), "first"); got != tc.wantAttempts {
-				t.Errorf("attempts of the first reply = %d, want %d", got, tc.wantAttempts)
+			if got := f.attempts("9") - len(f.delivered()) + countText(f.delivered(), "first"); !tc.wantAttempts(got) {
+				t.Errorf("attempts of the first reply = %d", got)
 			}
 			if got := countText(f.delivered(), "second") == 1; got != tc.wantSecondSent {
 				t.Errorf("second reply delivered = %v, want %v", got, tc.wantSecondSent)
 			}
-			dead, err := rdb.LRange(ctx, keys.DeadOutbound(), 0, -1).Result()
-			if err != nil || len(dead) != tc.wantDead {
-				t.Fatalf("dead list %v, %v; want %d", dead, err, tc.wantDead)
+			dead := deadLetters(t, rdb, keys)
+			if len(dead) != tc.wantDead {
+				t.Fatalf("%d dead letters, want %d", len(dead), tc.wantDead)
 			}
 			if tc.wantDead > 0 {
-				var dr DeadReply
-				if err := jsonUnmarshal(dead[0], &dr); err != nil || dr.Message.Text != "first" || dr.Error == "" || dr.ID == "" {
-					t.Errorf("dead reply %+v, %v", dr, err)
+				d := dead[0]
+				msg, err := decodeOutboundValues(d.Entry, d.Payload)
+				if err != nil || msg.Text != "first" || d.Kind != "reply" || d.Target != ChannelTelegram ||
+					d.Stream != keys.Outbound(keys.Shard(ChannelTelegram, "9")) || !strings.Contains(d.Error, tc.wantDeadError) {
+					t.Errorf("dead letter %+v (%v)", d, err)
 				}
 			}
 			marked, _ := rdb.Exists(ctx, keys.Unreachable(ChannelTelegram, "9")).Result()
@@ -336,8 +378,26 @@ func TestSenderFailureOutcomes(t *testing.T) {
 			if st.DeadLettered != int64(tc.wantDead) {
 				t.Errorf("stats %+v: want %d dead-lettered", st, tc.wantDead)
 			}
+			if tc.wantLog != "" && !strings.Contains(logs.String(), tc.wantLog) {
+				t.Errorf("log lacks %q", tc.wantLog)
+			}
+			if n := rdb.HLen(ctx, queue.RetryKey(keys.Outbound(keys.Shard(ChannelTelegram, "9")), GroupSenders)).Val(); n != 0 {
+				t.Errorf("%d retry states left behind", n)
+			}
 		})
 	}
+}
+
+func exactly(want int) func(int) bool { return func(n int) bool { return n == want } }
+
+// deadLetters reads the fallback sink the sender writes to by default.
+func deadLetters(t *testing.T, rdb redis.UniversalClient, keys Keys) []queue.DeadLetter {
+	t.Helper()
+	d, err := queue.NewStreamSink(rdb, keys.DeadLetters(), 0, nil).List(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 func countText(calls []sentCall, text string) int {
@@ -362,7 +422,7 @@ func TestSenderReclaimsFromKilledSender(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rdb, keys := testKeys(t, 1)
 			ctx := context.Background()
-			id := queue(t, rdb, keys, "5", "hello")
+			id := queueReply(t, rdb, keys, "5", "hello")
 			// Consumer X reads the entry and dies holding it.
 			if err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: GroupSenders, Consumer: "X",
 				Streams: []string{keys.Outbound(0), ">"}, Count: 10, Block: -1}).Err(); err != nil {
@@ -396,7 +456,7 @@ func TestSenderGlobalRateAcrossReplicas(t *testing.T) {
 	f := &fakeSender{}
 	for c := 0; c < chats; c++ {
 		for i := 0; i < perChat; i++ {
-			queue(t, rdb, keys, "r"+strconv.Itoa(c), strconv.Itoa(i))
+			queueReply(t, rdb, keys, "r"+strconv.Itoa(c), strconv.Itoa(i))
 		}
 	}
 	cfg := testSenderConfig()
@@ -425,4 +485,23 @@ func TestSenderGlobalRateAcrossReplicas(t *testing.T) {
 	}
 	t.Logf("busiest 1s window: %d sends (limit %d); throttled %d+%d times",
 		worst, bound, s1.Stats().Throttled, s2.Stats().Throttled)
+}
+
+// logBuffer is a goroutine-safe log sink (bottest.LogBuffer cannot be used
+// inside package bot: bottest imports it).
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

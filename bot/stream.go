@@ -3,13 +3,13 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"strconv"
-	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/aduan-id/aduan/bot/queue"
 )
 
 // Stream entry fields. An outbound entry has one field FieldOutbound holding
@@ -55,15 +55,24 @@ func EncodeAction(env ActionEnvelope) (string, error) {
 
 // DecodeAction reads an action stream entry; ID is the entry id.
 func DecodeAction(x redis.XMessage) (ActionEnvelope, error) {
-	var env ActionEnvelope
 	raw, err := streamField(x, FieldAction)
 	if err != nil {
-		return env, err
+		return ActionEnvelope{}, err
+	}
+	return decodeActionValues(x.ID, map[string]string{FieldAction: raw})
+}
+
+// decodeActionValues reads an action entry's fields as a queue.Message has them.
+func decodeActionValues(id string, values map[string]string) (ActionEnvelope, error) {
+	var env ActionEnvelope
+	raw, ok := values[FieldAction]
+	if !ok {
+		return env, fmt.Errorf("stream entry %s: no field %q", id, FieldAction)
 	}
 	if err := json.Unmarshal([]byte(raw), &env); err != nil {
-		return env, fmt.Errorf("decode action %s: %w", x.ID, err)
+		return env, fmt.Errorf("decode action %s: %w", id, err)
 	}
-	env.ID = x.ID
+	env.ID = id
 	return env, nil
 }
 
@@ -82,36 +91,17 @@ func streamField(x redis.XMessage, name string) (string, error) {
 // EnsureGroups creates the consumer groups of every shard (GroupSenders on
 // the outbound streams, GroupHandlers on the action streams), creating the
 // streams if missing. Existing groups are left as they are. Safe to call by
-// every replica at start.
+// every replica at start; the readers create them again when they vanish.
 func EnsureGroups(ctx context.Context, rdb redis.UniversalClient, keys Keys) error {
 	for shard := 0; shard < keys.Shards; shard++ {
-		if err := streamEnsureGroup(ctx, rdb, keys.Outbound(shard), GroupSenders); err != nil {
+		if err := queue.EnsureGroup(ctx, rdb, keys.Outbound(shard), GroupSenders); err != nil {
 			return err
 		}
-		if err := streamEnsureGroup(ctx, rdb, keys.Actions(shard), GroupHandlers); err != nil {
+		if err := queue.EnsureGroup(ctx, rdb, keys.Actions(shard), GroupHandlers); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func streamEnsureGroup(ctx context.Context, rdb redis.UniversalClient, stream, group string) error {
-	err := rdb.XGroupCreateMkStream(ctx, stream, group, "0").Err()
-	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
-		return fmt.Errorf("create group %s on %s: %w", group, stream, err)
-	}
-	return nil
-}
-
-// streamNoGroup reports a stream or group that vanished (deleted by an operator):
-// the reader recreates it.
-func streamNoGroup(err error) bool {
-	return err != nil && strings.HasPrefix(err.Error(), "NOGROUP")
-}
-
-// streamStop reports a context ended or a closed client: a reader stops.
-func streamStop(ctx context.Context, err error) bool {
-	return ctx.Err() != nil || errors.Is(err, redis.ErrClosed)
 }
 
 // streamChatHash is a short, stable, non-reversible tag of a chat id for logs

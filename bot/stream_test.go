@@ -2,9 +2,7 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"sort"
 	"testing"
 	"time"
 
@@ -49,7 +47,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestOutboundCodecRoundTrip(t *testing.T) {
 	in := Outbound{Channel: ChannelTelegram, ChatID: "42", Lang: "id", Text: "Halo 👋🏽\x00\r\n*bold*",
-		Choices: []flows.Choice{{Value: "a", Label: "A"}}, Ask: flows.AskLocation, Step: "loc", Notice: true}
+		Choices: []flows.Choice{{Value: "a", Label: "A"}}, Ask: flows.AskLocation, Step: "loc", Notice: true,
+		Ref: "SDA-7KQ2MX/ev-1"}
 	v, err := EncodeOutbound(in)
 	if err != nil {
 		t.Fatal(err)
@@ -143,109 +142,3 @@ func TestNotifierQueuesOnChatShard(t *testing.T) {
 		t.Fatalf("queued %+v, %v: Notice must be kept as given", msg, err)
 	}
 }
-
-func TestTrimDeliveredKeepsPendingAndUndelivered(t *testing.T) {
-	rdb, keys := testKeys(t, 1)
-	ctx := context.Background()
-	stream := keys.Outbound(0)
-	var ids []string
-	for i := 0; i < 6; i++ {
-		id, err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []any{FieldOutbound, "{}"}}).Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	// Deliver 4; ack 0, 2 and 3; entry 1 stays pending; 4 and 5 undelivered.
-	if err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: GroupSenders, Consumer: "c", Streams: []string{stream, ">"}, Count: 4, Block: -1}).Err(); err != nil {
-		t.Fatal(err)
-	}
-	rdb.XAck(ctx, stream, GroupSenders, ids[0], ids[2], ids[3])
-	if _, err := trimDelivered(ctx, rdb, stream, GroupSenders); err != nil {
-		t.Fatal(err)
-	}
-	left := rangeIDs(t, rdb, stream)
-	if fmt.Sprint(left) != fmt.Sprint(ids[1:]) {
-		t.Fatalf("after trim with entry 1 pending: %v, want %v", left, ids[1:])
-	}
-	rdb.XAck(ctx, stream, GroupSenders, ids[1])
-	if _, err := trimDelivered(ctx, rdb, stream, GroupSenders); err != nil {
-		t.Fatal(err)
-	}
-	left = rangeIDs(t, rdb, stream)
-	if fmt.Sprint(left) != fmt.Sprint(ids[4:]) {
-		t.Fatalf("after trim with nothing pending: %v, want %v (undelivered kept)", left, ids[4:])
-	}
-}
-
-func TestPruneConsumersKeepsPendingSelfAndRecent(t *testing.T) {
-	rdb, keys := testKeys(t, 1)
-	ctx := context.Background()
-	stream := keys.Actions(0)
-	read := func(consumer string) {
-		t.Helper()
-		err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: GroupHandlers, Consumer: consumer,
-			Streams: []string{stream, ">"}, Count: 1, Block: -1}).Err()
-		if err != nil && err != redis.Nil {
-			t.Fatal(err)
-		}
-	}
-	if err := rdb.XGroupCreateConsumer(ctx, stream, GroupHandlers, "old").Err(); err != nil { // nothing pending
-		t.Fatal(err)
-	}
-	rdb.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []any{FieldAction, "{}"}})
-	read("busy") // holds one pending entry
-	rdb.XGroupCreateConsumer(ctx, stream, GroupHandlers, "me")
-	time.Sleep(150 * time.Millisecond)
-	rdb.XGroupCreateConsumer(ctx, stream, GroupHandlers, "fresh")
-	n, err := pruneConsumers(ctx, rdb, stream, GroupHandlers, "me", 100*time.Millisecond)
-	if err != nil || n != 1 {
-		t.Fatalf("pruned %d, %v; want 1", n, err)
-	}
-	cs, err := rdb.XInfoConsumers(ctx, stream, GroupHandlers).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, c := range cs {
-		names = append(names, c.Name)
-	}
-	sort.Strings(names)
-	if fmt.Sprint(names) != "[busy fresh me]" {
-		t.Fatalf("consumers left: %v", names)
-	}
-}
-
-func rangeIDs(t *testing.T, rdb redis.UniversalClient, stream string) []string {
-	t.Helper()
-	xs, err := rdb.XRange(context.Background(), stream, "-", "+").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, x := range xs {
-		ids = append(ids, x.ID)
-	}
-	return ids
-}
-
-func TestStreamIDOrder(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		less bool
-	}{
-		{"1-0", "2-0", true}, {"2-0", "10-0", true}, {"5-9", "5-10", true}, {"5-10", "5-9", false}, {"3-3", "3-3", false},
-	} {
-		if got := streamLessID(tc.a, tc.b); got != tc.less {
-			t.Errorf("streamLessID(%s, %s) = %v", tc.a, tc.b, got)
-		}
-	}
-	if n, err := streamNextID("7-41"); err != nil || n != "7-42" {
-		t.Errorf("streamNextID = %s, %v", n, err)
-	}
-	if _, err := streamNextID("x"); err == nil {
-		t.Error("streamNextID accepted a bad id")
-	}
-}
-
-func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

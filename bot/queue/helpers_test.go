@@ -3,6 +3,8 @@ package queue
 import (
 	"context"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -63,4 +65,23 @@ func rangeIDs(t *testing.T, rdb redis.UniversalClient, stream string) []string {
 		out = append(out, x.ID)
 	}
 	return out
+}
+
+// logBuffer is a goroutine-safe log sink (bot/bottest imports package bot,
+// which imports this one).
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -7,14 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aduan-id/aduan/bot/bottest"
 	"github.com/aduan-id/aduan/bot/redistest"
 )
 
 func TestStreamSinkDedupsAndLogs(t *testing.T) {
 	rdb, prefix := redistest.Client(t)
 	ctx := context.Background()
-	logs := &bottest.LogBuffer{}
+	logs := &logBuffer{}
 	sink := NewStreamSink(rdb, prefix+":dead", 3, slog.New(slog.NewTextHandler(logs, nil)))
 	d := DeadLetter{Kind: "reply", Stream: prefix + ":{s1}:out", Entry: "1-0", Error: "the citizen blocked the bot",
 		Attempts: 1, FirstAt: time.Now().UTC(), LastAt: time.Now().UTC(), Payload: map[string]string{"m": `{"text":"Halo Siti"}`}}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/aduan-id/aduan/bot/bottest"
 	"github.com/aduan-id/aduan/bot/redistest"
 )
 
@@ -121,7 +120,7 @@ func TestWorkerRetryPolicy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rdb, prefix, stream := testStream(t)
 			sink := NewStreamSink(rdb, prefix+":dead", 100, nil)
-			logs := &bottest.LogBuffer{}
+			logs := &logBuffer{}
 			var calls counter
 			cfg := testWorkerConfig(stream, sink, func(ctx context.Context, m Message) error { return tc.fail(calls.next()) })
 			if tc.policy != (Policy{}) {
