@@ -11,6 +11,7 @@ import (
 
 	"github.com/aduan-id/aduan/api"
 	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/queue"
 	"github.com/aduan-id/aduan/bot/telegram"
 	"github.com/aduan-id/aduan/bot/whatsapp"
 	"github.com/aduan-id/aduan/flows"
@@ -38,6 +39,12 @@ type app struct {
 	limits   map[string]bot.Limit // reply sender budgets (limits.go)
 	telegram *telegram.Adapter    // nil unless configured
 	whatsapp *whatsapp.Adapter    // nil unless enabled
+
+	// deadLetters receives what the reply sender and the action worker give
+	// up on; nil until the report database's sink is wired, and runWorkers
+	// then uses the Redis fallback (queue.StreamSink on keys.DeadLetters()).
+	deadLetters queue.DeadLetterSink
+	queues      *queue.Metrics // the queues' Prometheus measures (queueMetrics)
 }
 
 // openApp loads the flows, connects to Redis (or starts the in-memory one)
@@ -81,18 +88,30 @@ func (a *app) close() { a.closeRedis() }
 // runWorkers starts the reply sender, the action worker and the background
 // loops; the returned func waits for them after ctx is cancelled.
 func (a *app) runWorkers(ctx context.Context) (wait func()) {
-	senderCfg := bot.SenderConfig{Limits: a.limits}
-	var actionCfg bot.ActionConfig
+	dead := a.deadLetters
+	if dead == nil {
+		// Fallback until the report database's sink is wired: an ERROR line
+		// and a bounded Redis stream per dead letter.
+		dead = queue.NewStreamSink(a.rdb, a.keys.DeadLetters(), 10000, a.log)
+	}
+	senderCfg := bot.SenderConfig{Limits: a.limits, DeadLetters: dead, Metrics: a.queueMetrics()}
+	actionCfg := bot.ActionConfig{DeadLetters: dead, Metrics: a.queueMetrics()}
 	if a.cfg.RedisURL == "" {
 		// The in-memory Redis wakes blocked stream readers only at their
 		// timeout when entries are added by a Lua script; poll it briskly.
 		senderCfg.Block, actionCfg.Block = 50*time.Millisecond, 50*time.Millisecond
 	}
 	if wa := a.whatsapp; wa != nil {
-		// Only the replica holding the WhatsApp connection can send there, so
-		// the one sender per shard runs on that replica.
-		senderCfg.MaySend = func() bool { return wa.Health().State != whatsapp.StateStandby }
+		// Only the replica holding the WhatsApp connection can send there: it
+		// alone competes for WhatsApp's shards; Telegram's are spread over
+		// every replica.
+		senderCfg.MaySend = func(channel string) bool {
+			return channel != bot.ChannelWhatsApp || wa.Health().State != whatsapp.StateStandby
+		}
 	}
+	// a.senders holds only the channels this process can send (`aduan chat`:
+	// the terminal; `aduan serve`: Telegram, WhatsApp): the sender takes the
+	// leases of those alone and leaves the others' replies to their process.
 	a.sender = bot.NewReplySender(a.rdb, a.keys, a.senders, senderCfg, a.log)
 	worker := bot.NewActionWorker(a.rdb, a.keys, a.service, actionCfg, a.log)
 	loops := append([]func(context.Context) error{a.sender.Run, worker.Run}, a.background...)
@@ -107,4 +126,13 @@ func (a *app) runWorkers(ctx context.Context) (wait func()) {
 		}()
 	}
 	return wg.Wait
+}
+
+// queueMetrics is the queues' Prometheus collector, created on first use
+// (health registers it, runWorkers feeds it).
+func (a *app) queueMetrics() *queue.Metrics {
+	if a.queues == nil {
+		a.queues = queue.NewMetrics()
+	}
+	return a.queues
 }

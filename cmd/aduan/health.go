@@ -72,6 +72,7 @@ func (h *health) registerMetrics() {
 	counter("aduan_replies_dead_total", "Replies dead-lettered.", sent(func() int64 { return h.a.sender.Stats().DeadLettered }))
 	counter("aduan_replies_rate_limited_total", "Platform 429 answers.", sent(func() int64 { return h.a.sender.Stats().RateLimited }))
 	counter("aduan_chats_unreachable_total", "Chats marked unreachable (blocked the bot).", sent(func() int64 { return h.a.sender.Stats().Unreachable }))
+	h.reg.MustRegister(h.a.queueMetrics()) // aduan_queue_*{queue="reply"|"action"|...}
 	if tg := h.a.telegram; tg != nil {
 		counter("aduan_telegram_webhook_malformed_total", "Webhook bodies that are not an update (answered 200).", func() float64 { return float64(tg.Stats().Malformed) })
 		counter("aduan_telegram_webhook_unauthorized_total", "Webhook requests with a wrong secret (401).", func() float64 { return float64(tg.Stats().Unauthorized) })
