@@ -1,15 +1,18 @@
 package api
 
 import (
-	"os"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/aduan-id/aduan/bot/queue"
 )
 
-// Config is the complaint side's configuration, for cmd/aduan to fill
-// (ConfigFromEnv reads the environment).
+// Config is the complaint side's configuration. cmd/aduan fills it from the
+// environment, validated there, so that every setting is read in one place
+// and a bad value stops the start instead of being ignored here; zero fields
+// take the defaults below.
 type Config struct {
 	// ComplaintAPIURL is an external Open311 endpoint root (e.g.
 	// "https://311.example.go.id/open311/v2"). Empty: the built-in server is
@@ -17,6 +20,11 @@ type Config struct {
 	// its agency in the built-in store.
 	ComplaintAPIURL string
 	ComplaintAPIKey string
+	// DescriptionLimit is the longest description the complaint API accepts
+	// (characters); longer ones are cut at a sentence boundary, the full text
+	// staying in Aduan (default DefaultDescriptionLimit for an external API;
+	// the built-in one takes anything).
+	DescriptionLimit int
 	// APIKeys are the api_key values the built-in server's POST accepts.
 	APIKeys []string
 	// WebhookSecret signs webhooks in both directions (HMAC-SHA256). Empty:
@@ -31,38 +39,27 @@ type Config struct {
 	// HTTPTimeout bounds one call to the complaint API or a webhook URL
 	// (default 30 s).
 	HTTPTimeout time.Duration
-	// Retry is the forwarder's and the webhook sender's retry policy.
-	Retry Retry
+	// Policy is the forwarder's and the webhook sender's retry policy (the
+	// one of bot/queue: Retry-After honoured and capped, 4xx dead at once,
+	// transient failures retried for up to 3 days).
+	Policy queue.Policy
+	// ForwardConcurrency is how many reports are filed with the complaint API
+	// at once (default 4), so one slow report does not stall the rest;
+	// WebhookConcurrency likewise for webhooks (default 8 in all, at most 2
+	// per receiving URL).
+	ForwardConcurrency int
+	WebhookConcurrency int
+	// Block is how long a worker waits on an empty stream (default 2 s).
+	Block time.Duration
+	// ReclaimIdle: an entry idle this long at a consumer is taken over, its
+	// process presumed dead (default 2 min).
+	ReclaimIdle time.Duration
+	// Metrics receives the queues' figures (nil: none).
+	Metrics *queue.Metrics
 	// Consumer names this process in the consumer groups (default: random
 	// per process; a stable name lets a restarted process resume its own
-	// pending entries at once instead of after Retry.ReclaimIdle).
+	// pending entries at once instead of after ReclaimIdle).
 	Consumer string
-}
-
-// Environment variables of ConfigFromEnv.
-const (
-	EnvComplaintAPIURL = "ADUAN_COMPLAINT_API_URL"
-	EnvComplaintAPIKey = "ADUAN_COMPLAINT_API_KEY"
-	EnvAPIKeys         = "ADUAN_API_KEYS" // comma separated
-	EnvWebhookSecret   = "ADUAN_WEBHOOK_SECRET"
-	EnvWebhookURLs     = "ADUAN_WEBHOOK_URLS"  // comma separated
-	EnvPollInterval    = "ADUAN_POLL_INTERVAL" // Go duration, e.g. 5m
-)
-
-// ConfigFromEnv reads the ADUAN_* variables above; bad durations keep the
-// default.
-func ConfigFromEnv() Config {
-	c := Config{
-		ComplaintAPIURL:     strings.TrimRight(strings.TrimSpace(os.Getenv(EnvComplaintAPIURL)), "/"),
-		ComplaintAPIKey:     os.Getenv(EnvComplaintAPIKey),
-		APIKeys:             splitList(os.Getenv(EnvAPIKeys)),
-		WebhookSecret:       os.Getenv(EnvWebhookSecret),
-		OutboundWebhookURLs: splitList(os.Getenv(EnvWebhookURLs)),
-	}
-	if d, err := time.ParseDuration(os.Getenv(EnvPollInterval)); err == nil && d > 0 {
-		c.PollInterval = d
-	}
-	return c
 }
 
 func (c Config) withDefaults() Config {
@@ -72,11 +69,24 @@ func (c Config) withDefaults() Config {
 	if c.HTTPTimeout <= 0 {
 		c.HTTPTimeout = 30 * time.Second
 	}
-	c.Retry = c.Retry.withDefaults()
+	if c.DescriptionLimit <= 0 {
+		c.DescriptionLimit = DefaultDescriptionLimit
+	}
+	if c.ForwardConcurrency <= 0 {
+		c.ForwardConcurrency = 4
+	}
+	if c.WebhookConcurrency <= 0 {
+		c.WebhookConcurrency = 8
+	}
+	if c.ReclaimIdle <= 0 {
+		c.ReclaimIdle = 2 * time.Minute
+	}
 	c.ComplaintAPIURL = strings.TrimRight(c.ComplaintAPIURL, "/")
 	return c
 }
 
+// splitList splits a comma-separated list, dropping blanks (the tests' fake
+// Open311 server reads id lists with it).
 func splitList(v string) []string {
 	var out []string
 	for _, s := range strings.Split(v, ",") {

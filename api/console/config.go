@@ -3,8 +3,6 @@ package console
 import (
 	"fmt"
 	"net"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +10,9 @@ import (
 )
 
 // Config configures the console. The zero value of every field has a sensible
-// default (see withDefaults); ConfigFromEnv reads the operator's settings.
+// default (see withDefaults). cmd/aduan reads the operator's settings from the
+// environment into it, refusing bad values there, so the console never reads
+// the environment itself; ValidateConfig checks what New would panic on.
 type Config struct {
 	Prefix string // Redis key prefix, "aduan" by default
 	// SecureCookies marks the session cookie Secure (serve over HTTPS, or
@@ -109,72 +109,6 @@ func jakarta() *time.Location {
 		return loc
 	}
 	return time.FixedZone("WIB", 7*3600)
-}
-
-// ConfigFromEnv reads the console settings from the environment:
-//
-//	ADUAN_CONSOLE_SECURE_COOKIES  true|false (default false)
-//	ADUAN_TRUSTED_PROXIES         comma-separated CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32
-//	ADUAN_HOLIDAYS                comma-separated dates, e.g. 2026-12-25,2027-01-01
-//	ADUAN_SLA_VERIFY_DAYS         working days to verify (3)
-//	ADUAN_SLA_RESPOND_DAYS        working days to respond (5)
-//	ADUAN_CONSOLE_IDLE_TIMEOUT    e.g. 2h
-//	ADUAN_CANNED_REPLIES          canned replies separated by "|"
-//	ADUAN_AUDIT_RETENTION_DAYS    how long the audit log keeps entries (400)
-//
-// The prefix and the media store are left for the caller to set.
-func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	var c Config
-	var err error
-	if v := getenv("ADUAN_CONSOLE_SECURE_COOKIES"); v != "" {
-		if c.SecureCookies, err = strconv.ParseBool(v); err != nil {
-			return c, fmt.Errorf("ADUAN_CONSOLE_SECURE_COOKIES: %w", err)
-		}
-	}
-	c.TrustedProxies = splitList(getenv("ADUAN_TRUSTED_PROXIES"), ",")
-	if _, err := parseCIDRs(c.TrustedProxies); err != nil {
-		return c, fmt.Errorf("ADUAN_TRUSTED_PROXIES: %w", err)
-	}
-	c.Holidays = splitList(getenv("ADUAN_HOLIDAYS"), ",")
-	if _, err := parseHolidays(c.Holidays); err != nil {
-		return c, fmt.Errorf("ADUAN_HOLIDAYS: %w", err)
-	}
-	for name, dst := range map[string]*int{"ADUAN_SLA_VERIFY_DAYS": &c.SLAVerifyDays, "ADUAN_SLA_RESPOND_DAYS": &c.SLARespondDays} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				return c, fmt.Errorf("%s: want a positive number of working days, got %q", name, v)
-			}
-			*dst = n
-		}
-	}
-	if v := getenv("ADUAN_CONSOLE_IDLE_TIMEOUT"); v != "" {
-		if c.IdleTimeout, err = time.ParseDuration(v); err != nil {
-			return c, fmt.Errorf("ADUAN_CONSOLE_IDLE_TIMEOUT: %w", err)
-		}
-	}
-	c.CannedReplies = splitList(getenv("ADUAN_CANNED_REPLIES"), "|")
-	if v := getenv("ADUAN_AUDIT_RETENTION_DAYS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return c, fmt.Errorf("ADUAN_AUDIT_RETENTION_DAYS: want a positive number of days, got %q", v)
-		}
-		c.AuditRetention = time.Duration(n) * 24 * time.Hour
-	}
-	return c, nil
-}
-
-func splitList(s, sep string) []string {
-	var out []string
-	for _, p := range strings.Split(s, sep) {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 func parseCIDRs(list []string) ([]*net.IPNet, error) {

@@ -51,43 +51,6 @@ func TestCalendar(t *testing.T) {
 	}
 }
 
-func TestConfigFromEnv(t *testing.T) {
-	tests := []struct {
-		name    string
-		env     map[string]string
-		wantErr bool
-		check   func(Config) bool
-	}{
-		{"empty", nil, false, func(c Config) bool { return !c.SecureCookies && len(c.TrustedProxies) == 0 }},
-		{"all set", map[string]string{"ADUAN_CONSOLE_SECURE_COOKIES": "true", "ADUAN_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1",
-			"ADUAN_HOLIDAYS": "2026-12-25,2027-01-01", "ADUAN_SLA_VERIFY_DAYS": "2", "ADUAN_SLA_RESPOND_DAYS": "7",
-			"ADUAN_CONSOLE_IDLE_TIMEOUT": "30m", "ADUAN_CANNED_REPLIES": "Satu|Dua", "ADUAN_AUDIT_RETENTION_DAYS": "30"}, false, func(c Config) bool {
-			return c.SecureCookies && len(c.TrustedProxies) == 2 && len(c.Holidays) == 2 && c.SLAVerifyDays == 2 &&
-				c.SLARespondDays == 7 && c.IdleTimeout == 30*time.Minute && len(c.CannedReplies) == 2 &&
-				c.AuditRetention == 30*24*time.Hour
-		}},
-		{"bad proxy", map[string]string{"ADUAN_TRUSTED_PROXIES": "10.0.0.0/99"}, true, nil},
-		{"bad holiday", map[string]string{"ADUAN_HOLIDAYS": "25/12/2026"}, true, nil},
-		{"bad days", map[string]string{"ADUAN_SLA_VERIFY_DAYS": "0"}, true, nil},
-		{"bad retention", map[string]string{"ADUAN_AUDIT_RETENTION_DAYS": "-1"}, true, nil},
-		{"bad bool", map[string]string{"ADUAN_CONSOLE_SECURE_COOKIES": "yes please"}, true, nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c, err := ConfigFromEnv(func(k string) string { return tc.env[k] })
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("err %v, wantErr %v", err, tc.wantErr)
-			}
-			if err == nil && !tc.check(c) {
-				t.Errorf("config %+v", c)
-			}
-			if err == nil && ValidateConfig(c) != nil {
-				t.Errorf("ValidateConfig: %v", ValidateConfig(c))
-			}
-		})
-	}
-}
-
 func TestMasking(t *testing.T) {
 	tests := []struct{ in, name, phone string }{
 		{"Siti Rahayu", "S*** R***", ""},

@@ -58,10 +58,6 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	limits, err := sendLimits()
-	if err != nil {
-		return nil, err
-	}
 	rdb, closeRedis, err := openRedis(ctx, c.RedisURL, log, os.Stderr)
 	if err != nil {
 		return nil, err
@@ -71,8 +67,8 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 		closeRedis()
 		return nil, err
 	}
-	a := &app{cfg: c, apiCfg: api.ConfigFromEnv(), log: log, rdb: rdb, closeRedis: closeRedis, keys: keys,
-		set: set, media: media, senders: map[string]bot.Sender{}, limits: limits}
+	a := &app{cfg: c, apiCfg: c.API, log: log, rdb: rdb, closeRedis: closeRedis, keys: keys,
+		set: set, media: media, senders: map[string]bot.Sender{}, limits: c.Limits}
 	engine := flows.NewEngine(set, flows.Config{DraftTTL: c.DraftTTL})
 	a.dispatcher = bot.NewDispatcher(rdb, keys, engine, bot.WithLogger(log))
 	a.notifier = bot.NewNotifier(rdb, keys)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -20,15 +19,15 @@ const telegramWebhookPath = "/webhooks/telegram"
 // startTelegram runs the Telegram channel when ADUAN_TELEGRAM_TOKEN is set:
 // a webhook with ADUAN_PUBLIC_URL, long polling without.
 func (a *app) startTelegram(ctx context.Context, e *echo.Echo) error {
-	token := os.Getenv("ADUAN_TELEGRAM_TOKEN")
+	token := a.cfg.Telegram.Token
 	if token == "" {
 		return nil
 	}
 	cfg := telegram.Config{
 		Token:         token,
-		APIURL:        os.Getenv("ADUAN_TELEGRAM_API_URL"),
-		PublicURL:     os.Getenv("ADUAN_PUBLIC_URL"),
-		WebhookSecret: os.Getenv("ADUAN_TELEGRAM_WEBHOOK_SECRET"),
+		APIURL:        a.cfg.Telegram.APIURL,
+		PublicURL:     a.cfg.Telegram.PublicURL,
+		WebhookSecret: a.cfg.Telegram.WebhookSecret,
 		MaxPhotoBytes: a.cfg.MediaMax,
 	}
 	tg, err := telegram.New(ctx, cfg, a.dispatcher, a.media, a.set, a.log.With("channel", bot.ChannelTelegram))
@@ -55,7 +54,7 @@ func (a *app) startTelegram(ctx context.Context, e *echo.Echo) error {
 // startWhatsApp runs the WhatsApp channel when ADUAN_WHATSAPP is set. The
 // number must have been linked with `aduan whatsapp link`.
 func (a *app) startWhatsApp(ctx context.Context) error {
-	if !envBool("ADUAN_WHATSAPP") {
+	if !a.cfg.WhatsAppOn {
 		return nil
 	}
 	cfg := whatsappConfig(a.cfg)
@@ -77,8 +76,8 @@ func (a *app) startWhatsApp(ctx context.Context) error {
 
 func whatsappConfig(c config) whatsapp.Config {
 	cfg := whatsapp.Config{
-		StoreDialect:  os.Getenv("ADUAN_WHATSAPP_STORE_DIALECT"),
-		StoreDSN:      os.Getenv("ADUAN_WHATSAPP_STORE_DSN"),
+		StoreDialect:  c.WhatsApp.StoreDialect,
+		StoreDSN:      c.WhatsApp.StoreDSN,
 		MaxPhotoBytes: c.MediaMax,
 	}
 	if cfg.StoreDSN == "" && (cfg.StoreDialect == "" || cfg.StoreDialect == "sqlite") {

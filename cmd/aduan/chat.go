@@ -27,7 +27,7 @@ func chat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 	if err != nil {
 		return err
 	}
-	log := newLogger(c.LogFormat, env("ADUAN_LOG_LEVEL", "warn"))
+	log := newLogger(c.LogFormat, c.logLevelOr("warn"))
 	a, err := openApp(ctx, c, log)
 	if err != nil {
 		return err

@@ -37,10 +37,7 @@ func runServe(ctx context.Context, args []string) error {
 		}
 	}
 
-	consoleCfg, err := console.ConfigFromEnv(os.Getenv)
-	if err != nil {
-		return fmt.Errorf("console config: %w", err)
-	}
+	consoleCfg := c.Console
 	consoleCfg.Prefix = c.RedisPrefix
 	consoleCfg.MediaStore = a.media
 	e, err := newHTTPServer(consoleCfg.TrustedProxies)
