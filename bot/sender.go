@@ -201,6 +201,10 @@ func (s *ReplySender) Run(ctx context.Context) error {
 	if s.cfg.SendTimeout >= s.cfg.LeaseTTL/2 {
 		return fmt.Errorf("reply sender: SendTimeout %s must be below LeaseTTL/2 (%s)", s.cfg.SendTimeout, s.cfg.LeaseTTL/2)
 	}
+	if len(s.channels) == 0 {
+		<-ctx.Done() // nothing this process can send: every reply waits for its channel's process
+		return nil
+	}
 	if c, ok := s.rdb.(*redis.Client); ok && c.Options().PoolSize < s.keys.Shards+len(s.channels)+4 {
 		s.log.Warn("redis pool smaller than the reply sender needs; set PoolSize",
 			"pool_size", c.Options().PoolSize, "need", s.keys.Shards+len(s.channels)+4)
