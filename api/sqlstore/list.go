@@ -23,7 +23,7 @@ func (s *Store) List(ctx context.Context, f api.Filter) (*api.ListResult, error)
 
 	var ca args
 	rows, err := s.db.QueryContext(ctx, "SELECT r.status, COUNT(*) FROM reports r"+
-		s.filterWhere(f, &ca, false)+" GROUP BY r.status", ca...)
+		s.filterWhere(f, &ca, false)+" GROUP BY "+s.groupKey("r.status"), ca...)
 	if err != nil {
 		return nil, fmt.Errorf("count reports: %w", err)
 	}
@@ -48,8 +48,14 @@ func (s *Store) List(ctx context.Context, f api.Filter) (*api.ListResult, error)
 	if offset >= res.Total {
 		return res, nil // past the end: no query needed
 	}
+	// A text search SQLite cannot index: walking the sort's index reads a row
+	// for each entry until a page has matched, which for a rare term is the
+	// whole table in random order; reading the table once and sorting the
+	// matches is cheaper whenever fewer than a few pages' worth match (a
+	// random row read costs a few sequential ones).
+	scan := s.dialect == DialectSQLite && clean(f.Query) != "" && res.Total < 4*(offset+f.Size)
 	var a args
-	q := "SELECT " + selectReport + " FROM reports r" + s.filterWhere(f, &a, true) + orderBy(f.Sort)
+	q := "SELECT " + selectReport + " FROM reports r" + s.filterWhere(f, &a, true) + s.orderBy(f.Sort, scan)
 	q += " LIMIT " + a.add(f.Size) + " OFFSET " + a.add(offset)
 	res.Items, err = s.queryReports(ctx, q, a...)
 	if err != nil {
@@ -67,7 +73,7 @@ func (s *Store) Export(ctx context.Context, f api.Filter, fn func(r *api.Report)
 	sep := a.add("\n")
 	q := "SELECT " + selectReport + ", (SELECT string_agg(e.text, " + sep + " ORDER BY e.seq)" +
 		" FROM report_events e WHERE e.number = r.number AND e.kind IN (" + additionKinds + ") AND e.text <> '')" +
-		" FROM reports r" + s.filterWhere(f, &a, true) + orderBy(f.Sort)
+		" FROM reports r" + s.filterWhere(f, &a, true) + s.orderBy(f.Sort, s.dialect == DialectSQLite && clean(f.Query) != "")
 	rows, err := s.db.QueryContext(ctx, q, a...)
 	if err != nil {
 		return fmt.Errorf("export reports: %w", err)
@@ -138,10 +144,16 @@ func (s *Store) filterWhere(f api.Filter, a *args, withStatus bool) string {
 }
 
 // orderBy is the ORDER BY of a sort: newest first, or waiting reports by
-// how long they have waited, then the rest oldest first.
-func orderBy(sort string) string {
-	if sort == api.SortWaiting {
-		return " ORDER BY r.waiting_since ASC NULLS LAST, r.created_at ASC, r.number ASC"
+// how long they have waited, then the rest oldest first. With scan (SQLite
+// only), the leading key is an expression (+col) that no index orders, so
+// SQLite reads the table and sorts the matches instead of walking an index.
+func (s *Store) orderBy(sort string, scan bool) string {
+	p := ""
+	if scan && s.dialect == DialectSQLite {
+		p = "+"
 	}
-	return " ORDER BY r.created_at DESC, r.number DESC"
+	if sort == api.SortWaiting {
+		return " ORDER BY " + p + "r.waiting_since ASC NULLS LAST, r.created_at ASC, r.number ASC"
+	}
+	return " ORDER BY " + p + "r.created_at DESC, r.number DESC"
 }

@@ -58,6 +58,20 @@ var openStatuses = func() string {
 // publicIdentities is the SQL list of identities that may be public.
 const publicIdentities = "'public', 'anonim'"
 
+// groupKey is col as a GROUP BY key for the per-status counts. SQLite's
+// planner prefers an index that yields the GROUP BY order over a selective
+// one, then reads every row it names (a search filter over the whole table
+// through the status order, or an agency's rows to find one kecamatan): a
+// unary + makes the key an expression no index orders, so SQLite picks the
+// index by selectivity and sorts the handful of groups (7x to 50x faster at
+// 100,000 reports). PostgreSQL hashes small groups and has no unary + on text.
+func (s *Store) groupKey(col string) string {
+	if s.dialect == DialectSQLite {
+		return "+" + col
+	}
+	return col
+}
+
 // t is the bind value of a time: NULL for the zero time, UTC truncated to
 // microseconds (PostgreSQL's precision) as timestamptz on PostgreSQL and as
 // integer microseconds on SQLite (see migrations/sqlite).

@@ -94,7 +94,7 @@ func (s *Store) statusCounts(ctx context.Context, q api.StatsQuery, where string
 		overdueSum = "SUM(CASE WHEN " + strings.Join(overdue, " OR ") + " THEN 1 ELSE 0 END)"
 	}
 	rows, err := s.db.QueryContext(ctx, "SELECT r.status, COUNT(*), COUNT(r.first_response_at), "+overdueSum+
-		" FROM reports r"+where+" GROUP BY r.status", a...)
+		" FROM reports r"+where+" GROUP BY "+s.groupKey("r.status"), a...)
 	if err != nil {
 		return fmt.Errorf("count by status: %w", err)
 	}
