@@ -105,6 +105,17 @@ func (d *Dispatcher) StartFlow(ctx context.Context, channel, chatID, flowID, pen
 	return nil
 }
 
+// StartFlowOnce is StartFlow at most once per id: the id is committed as the
+// start's message id, so a repeat is a duplicate the dispatcher ignores.
+func (d *Dispatcher) StartFlowOnce(ctx context.Context, id, channel, chatID, flowID, pending, intro string) error {
+	_, err := d.run(ctx, channel, chatID, chatID, "start:"+id,
+		flows.Input{Start: flowID, Pending: pending, Intro: intro}, false)
+	if err != nil {
+		return fmt.Errorf("start flow %s: %w", flowID, err)
+	}
+	return nil
+}
+
 // run steps the engine for one input and commits it. fromCitizen is true for
 // a message the citizen sent (it marks the chat as one that wrote to us).
 func (d *Dispatcher) run(ctx context.Context, channel, chatID, userID, messageID string, input flows.Input, fromCitizen bool) (Outcome, error) {
