@@ -14,12 +14,11 @@ import (
 
 var _ bot.ActionHandler = (*Service)(nil)
 
-// HandleAction acts on an engine action. The follow-up flows thank the
-// citizen themselves, so add_info, answer, rate and reopen answer only when
-// they are refused (not the reporter, report closed). It is idempotent: submit by tracking
-// number; changes by an event id derived from the envelope (the entry id is
-// unique within its chat's shard stream); answers to the citizen by a
-// once-marker on the same id. An error leaves the entry for a retry.
+// HandleAction acts on an engine action. It is idempotent: submit by
+// tracking number; report changes by an event id derived from the envelope
+// (the entry id is unique within its chat's shard stream); answers to the
+// citizen by an effect or notice id derived from the same envelope. An error
+// leaves the entry for a retry.
 func (s *Service) HandleAction(ctx context.Context, env bot.ActionEnvelope) error {
 	a := env.Action
 	var err error
@@ -51,22 +50,21 @@ func envID(env bot.ActionEnvelope) string {
 	return "a:" + env.Channel + ":" + env.ChatID + ":" + env.ID
 }
 
-// reply answers the citizen who sent env, once per envelope.
+// reply answers the citizen who sent env, once per envelope, when no report
+// changes (a status query, a refusal).
 func (s *Service) reply(ctx context.Context, env bot.ActionEnvelope, key string, vars map[string]string) error {
-	return s.once(ctx, envID(env)+":reply", func() error {
-		if s.notifier == nil {
-			return nil
-		}
-		out := bot.Outbound{Channel: env.Channel, ChatID: env.ChatID, Lang: env.Lang, Text: s.msg(env.Lang, key, vars)}
-		if err := s.notifier.Notify(ctx, out); err != nil {
-			return fmt.Errorf("answer citizen: %w", err)
-		}
+	if s.citizens == nil {
 		return nil
-	})
+	}
+	out := bot.Outbound{Channel: env.Channel, ChatID: env.ChatID, Lang: env.Lang, Text: s.msg(env.Lang, key, vars)}
+	if err := s.citizens.NotifyOnce(ctx, envID(env)+":reply", out); err != nil {
+		return fmt.Errorf("answer citizen: %w", err)
+	}
+	return nil
 }
 
-// submit creates the report from the finished complaint flow and queues it
-// for forwarding (and report.created webhooks) in the same MULTI.
+// submit creates the report from the finished complaint flow; its forward
+// and report.created webhooks commit in the same transaction.
 func (s *Service) submit(ctx context.Context, env bot.ActionEnvelope) error {
 	a := env.Action
 	number := NormalizeNumber(a.Tracking)
@@ -83,22 +81,25 @@ func (s *Service) submit(ctx context.Context, env bot.ActionEnvelope) error {
 	r := &Report{
 		Number: number, Category: f["category"], Title: strings.TrimSpace(f["title"]),
 		Description: f["description"], IncidentDate: validDate(f["date"]),
-		Location: Location{Lat: parseFloat(f["lat"]), Lon: parseFloat(f["lon"]), Address: f["address"],
-			Kecamatan: f["kecamatan"]},
-		Photos: a.Photos, Identity: ParseIdentity(f["identity"]),
+		Location: Location{Address: f["address"], Kecamatan: f["kecamatan"]},
+		Photos:   a.Photos, Identity: ParseIdentity(f["identity"]),
 		Contact: Contact{Name: strings.TrimSpace(f["name"]), Phone: strings.TrimSpace(f["phone"])},
 		Source:  SourceChat, Channel: env.Channel, ChatID: env.ChatID, Lang: env.Lang,
 		Status: StatusReceived, CreatedAt: at, UpdatedAt: now, WaitingSince: at,
+	}
+	if lat, lon, ok := validPoint(f["lat"], f["lon"]); ok {
+		r.Location.Lat, r.Location.Lon = lat, lon
 	}
 	if svc, ok := s.catalog.Service(r.Category); ok {
 		r.Agency = svc.Agency
 	}
 	r.Timeline = []Event{{ID: "created", Kind: EventCreated, Actor: ActorCitizen, At: at}}
-	created, err := s.st.create(ctx, r, s.createdExtras)
+	created, err := s.store.Create(ctx, r, s.createdEffects(r))
 	if err != nil {
-		return err
+		return fmt.Errorf("submit %s: %w", number, err)
 	}
 	if created {
+		s.kick()
 		s.log.Info("report created", "number", number, "category", r.Category, "channel", env.Channel)
 	}
 	return nil
@@ -144,7 +145,7 @@ func (s *Service) lookup(ctx context.Context, number string) (*Report, error) {
 	if number == "" {
 		return nil, nil
 	}
-	r, err := s.st.get(ctx, number)
+	r, err := s.store.Get(ctx, number)
 	if err != nil {
 		if HTTPStatus(err) == 404 {
 			return nil, nil
@@ -158,27 +159,28 @@ func (s *Service) lookup(ctx context.Context, number string) (*Report, error) {
 const myReportsMax = 10
 
 // myReports lists the citizen's own reports with their status, newest first:
-// from the per-chat index (which outlives the session), else from the
-// numbers the session remembers.
+// from the store (which outlives the session), else from the numbers the
+// session remembers.
 func (s *Service) myReports(ctx context.Context, env bot.ActionEnvelope) error {
-	numbers, err := s.rdb.ZRevRange(ctx, s.k.idxChat(env.Channel, env.ChatID), 0, myReportsMax-1).Result()
+	reports, err := s.store.ByChat(ctx, env.Channel, env.ChatID, myReportsMax)
 	if err != nil {
 		return fmt.Errorf("my reports: %w", err)
 	}
-	if len(numbers) == 0 {
-		numbers = strings.Fields(env.Action.Args["numbers"])
+	if len(reports) == 0 {
+		numbers := strings.Fields(env.Action.Args["numbers"])
 		slices.Reverse(numbers)
-		numbers = numbers[:min(len(numbers), myReportsMax)]
+		for _, n := range numbers[:min(len(numbers), myReportsMax)] {
+			r, err := s.lookup(ctx, NormalizeNumber(n))
+			if err != nil {
+				return err
+			}
+			if r != nil && r.Owner(env.Channel, env.ChatID) {
+				reports = append(reports, r)
+			}
+		}
 	}
 	var lines []string
-	for _, n := range numbers {
-		r, err := s.lookup(ctx, NormalizeNumber(n))
-		if err != nil {
-			return err
-		}
-		if r == nil || !r.Owner(env.Channel, env.ChatID) {
-			continue
-		}
+	for _, r := range reports {
 		lines = append(lines, s.msg(env.Lang, "my_reports_line", map[string]string{
 			"number": r.Number, "title": r.Title, "status": s.statusLabel(env.Lang, r.Status)}))
 	}
@@ -199,7 +201,7 @@ func (s *Service) ownedOpen(ctx context.Context, env bot.ActionEnvelope, needOpe
 	if r == nil || !r.Owner(env.Channel, env.ChatID) {
 		return nil, s.reply(ctx, env, "not_yours", map[string]string{"number": number})
 	}
-	if needOpen && !r.Status.Open() {
+	if needOpen && !r.Status.Open() && !r.HasEvent(envID(env)) {
 		return nil, s.reply(ctx, env, "report_closed", map[string]string{
 			"number": r.Number, "status": s.statusLabel(env.Lang, r.Status)})
 	}
@@ -207,33 +209,35 @@ func (s *Service) ownedOpen(ctx context.Context, env bot.ActionEnvelope, needOpe
 }
 
 // citizenAddition threads added information (add_info) or an answer to an
-// admin's question (answer) into an open report.
+// admin's question (answer) into an open report, and thanks the citizen in
+// the same transaction: the thanks is sent only when it is really stored.
 func (s *Service) citizenAddition(ctx context.Context, env bot.ActionEnvelope) error {
 	a := env.Action
 	r, err := s.ownedOpen(ctx, env, true)
 	if r == nil || err != nil {
 		return err
 	}
-	kind, text, hook := EventAddition, a.Fields["info"], HookInformationAdded
+	kind, text, hook, thanks := EventAddition, a.Fields["info"], HookInformationAdded, "info_added"
 	if text == "" {
 		text = a.Args["info"]
 	}
 	if a.Kind == flows.ActionAnswer {
-		kind, text, hook = EventAnswer, a.Args["text"], HookAnswered
+		kind, text, hook, thanks = EventAnswer, a.Args["text"], HookAnswered, "answer_added"
 	}
 	id := envID(env)
-	_, err = s.st.update(ctx, r.Number, func(r *Report) error {
+	_, err = s.update(ctx, r.Number, func(r *Report) ([]Effect, error) {
 		if r.HasEvent(id) {
-			return errNoChange
+			return nil, ErrNoChange
 		}
 		r.Timeline = append(r.Timeline, Event{ID: id, Kind: kind, Actor: ActorCitizen, At: s.now(), Text: text,
 			Photos: a.Photos})
 		if r.WaitingSince.IsZero() {
 			r.WaitingSince = s.now()
 		}
-		return nil
-	}, s.hookExtras(hook, id, map[string]any{"text": text, "photos": len(a.Photos)}))
-	return err // the flow itself thanked the citizen
+		effects := s.answer(r.Number, env, thanks, map[string]string{"number": r.Number})
+		return append(effects, s.hookEffects(r, hook, id, map[string]any{"text": text, "photos": len(a.Photos)})...), nil
+	})
+	return err
 }
 
 // rate records the citizen's rating of a resolved report.
@@ -247,20 +251,20 @@ func (s *Service) rate(ctx context.Context, env bot.ActionEnvelope) error {
 	if r == nil || err != nil {
 		return err
 	}
-	if r.Status != StatusResolved {
+	id := envID(env)
+	if r.Status != StatusResolved && !r.HasEvent(id) {
 		return s.reply(ctx, env, "rate_not_resolved", map[string]string{"number": r.Number})
 	}
-	id := envID(env)
 	comment := strings.TrimSpace(a.Args["comment"])
-	_, err = s.st.update(ctx, r.Number, func(r *Report) error {
+	_, err = s.update(ctx, r.Number, func(r *Report) ([]Effect, error) {
 		if r.HasEvent(id) {
-			return errNoChange
+			return nil, ErrNoChange
 		}
 		r.Timeline = append(r.Timeline, Event{ID: id, Kind: EventRating, Actor: ActorCitizen, At: s.now(),
 			Rating: rating, Text: comment})
 		r.Rating, r.RatingComment = rating, comment
-		return nil
-	}, s.hookExtras(HookRated, id, map[string]any{"rating": rating, "comment": comment}))
+		return s.hookEffects(r, HookRated, id, map[string]any{"rating": rating, "comment": comment}), nil
+	})
 	return err // the flow itself thanked the citizen
 }
 
@@ -275,19 +279,16 @@ func (s *Service) reopen(ctx context.Context, env bot.ActionEnvelope) error {
 		return s.reply(ctx, env, "reopen_not_resolved", map[string]string{"number": r.Number})
 	}
 	note := strings.TrimSpace(env.Action.Args["note"])
-	_, err = s.st.update(ctx, r.Number, func(r *Report) error {
-		if r.HasEvent(id) {
-			return errNoChange
-		}
-		if r.Status != StatusResolved {
-			return errNoChange
+	_, err = s.update(ctx, r.Number, func(r *Report) ([]Effect, error) {
+		if r.HasEvent(id) || r.Status != StatusResolved {
+			return nil, ErrNoChange
 		}
 		r.Timeline = append(r.Timeline, Event{ID: id, Kind: EventReopen, Actor: ActorCitizen, At: s.now(),
 			From: r.Status, Status: StatusInProgress, Text: note})
 		r.Status = StatusInProgress
 		r.WaitingSince = s.now()
-		return nil
-	}, s.hookExtras(HookReopened, id, map[string]any{"note": note}))
+		return s.hookEffects(r, HookReopened, id, map[string]any{"note": note}), nil
+	})
 	return err // the flow itself told the citizen
 }
 
@@ -314,12 +315,21 @@ func (s *Service) serviceName(lang, code string) string {
 	return code
 }
 
-func parseFloat(v string) float64 {
-	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-	if err != nil {
-		return 0
+// validPoint parses a map point; ok is false for anything that is not a
+// finite WGS84 coordinate pair (NaN from a raw WhatsApp double, 91, "").
+// The engine re-asks such input; this is the last guard before the record.
+func validPoint(lat, lon string) (float64, float64, bool) {
+	la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
+	lo, err2 := strconv.ParseFloat(strings.TrimSpace(lon), 64)
+	if err1 != nil || err2 != nil || !validCoordinates(la, lo) || (la == 0 && lo == 0) {
+		return 0, 0, false
 	}
-	return f
+	return la, lo, true
+}
+
+// validCoordinates: finite and in range (NaN fails every comparison).
+func validCoordinates(lat, lon float64) bool {
+	return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180
 }
 
 // validDate keeps a YYYY-MM-DD date, drops anything else.

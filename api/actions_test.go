@@ -1,6 +1,8 @@
-package api
+package api_test
 
 import (
+	"github.com/aduan-id/aduan/api"
+
 	"strings"
 	"testing"
 
@@ -17,7 +19,7 @@ func TestStatusByWho(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := e.svc.Reply(ctx, "SDA-PUB001", "admin1", "Tim meluncur besok"); err != nil {
+	if err := e.svc.Reply(ctx, "SDA-PUB001", "admin1", "Tim meluncur besok", ""); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -100,7 +102,7 @@ func TestMyReportsOnlyOwn(t *testing.T) {
 }
 
 func TestFollowUpsOnlyByReporter(t *testing.T) {
-	e := newEnv(t, WithOutboundWebhooks("http://hook.invalid/"))
+	e := newEnv(t, api.WithOutboundWebhooks("http://hook.invalid/"))
 	ctx := ctxT(t)
 	n := "SDA-FUP001"
 	if err := e.svc.HandleAction(ctx, submitEnv(n, "telegram", "5", "public")); err != nil {
@@ -114,12 +116,12 @@ func TestFollowUpsOnlyByReporter(t *testing.T) {
 		args      map[string]string
 		fields    map[string]string
 		wantReply string // "" = silent (the flow thanked)
-		wantEvent EventKind
+		wantEvent api.EventKind
 	}{
 		{"add_info stranger", flows.ActionAddInfo, "6", num, map[string]string{"info": "x"}, "tidak ditemukan", ""},
-		{"add_info reporter", flows.ActionAddInfo, "5", num, map[string]string{"info": "Lubangnya makin besar"}, "", EventAddition},
+		{"add_info reporter", flows.ActionAddInfo, "5", num, map[string]string{"info": "Lubangnya makin besar"}, "informasi tambahan", api.EventAddition},
 		{"answer stranger", flows.ActionAnswer, "6", map[string]string{"number": n, "text": "x"}, nil, "tidak ditemukan", ""},
-		{"answer reporter", flows.ActionAnswer, "5", map[string]string{"number": n, "text": "Depan pasar"}, nil, "", EventAnswer},
+		{"answer reporter", flows.ActionAnswer, "5", map[string]string{"number": n, "text": "Depan pasar"}, nil, "jawaban Anda", api.EventAnswer},
 		{"rate open report", flows.ActionRate, "5", map[string]string{"number": n, "rating": "5"}, nil, "belum selesai", ""},
 		{"reopen open report", flows.ActionReopen, "5", map[string]string{"number": n, "note": "x"}, nil, "tidak dalam status selesai", ""},
 	}
@@ -141,7 +143,7 @@ func TestFollowUpsOnlyByReporter(t *testing.T) {
 		r, _ := e.svc.Get(ctx, n)
 		count := 0
 		for _, ev := range r.Timeline {
-			if ev.ID == envID(env) {
+			if ev.ID == api.EnvID(env) {
 				count++
 				if ev.Kind != s.wantEvent {
 					t.Fatalf("%s: event %q, want %q", s.name, ev.Kind, s.wantEvent)
@@ -153,7 +155,7 @@ func TestFollowUpsOnlyByReporter(t *testing.T) {
 		}
 	}
 	// Resolved: rate and reopen work for the reporter.
-	if err := e.svc.ChangeStatus(ctx, n, "admin1", StatusResolved, "Sudah ditambal"); err != nil {
+	if err := e.svc.ChangeStatus(ctx, n, "admin1", api.StatusResolved, "Sudah ditambal", ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, env := range []struct {
@@ -168,13 +170,13 @@ func TestFollowUpsOnlyByReporter(t *testing.T) {
 		}
 	}
 	r, _ := e.svc.Get(ctx, n)
-	if r.Status != StatusInProgress || r.Rating != 0 {
+	if r.Status != api.StatusInProgress || r.Rating != 0 {
 		t.Fatalf("after bad rating and reopen: status %q rating %d", r.Status, r.Rating)
 	}
 	if got := e.notes.texts(); !strings.Contains(got[len(got)-1], "1 sampai 5") {
 		t.Fatalf("bad rating not refused: %q", got[len(got)-1])
 	}
-	_ = e.svc.ChangeStatus(ctx, n, "admin1", StatusResolved, "")
+	_ = e.svc.ChangeStatus(ctx, n, "admin1", api.StatusResolved, "", "")
 	if err := e.svc.HandleAction(ctx, actionEnv(flows.ActionRate, "telegram", "5",
 		map[string]string{"number": n, "rating": "4", "comment": "Cepat"}, nil)); err != nil {
 		t.Fatal(err)
@@ -183,17 +185,18 @@ func TestFollowUpsOnlyByReporter(t *testing.T) {
 	if r.Rating != 4 || r.RatingComment != "Cepat" {
 		t.Fatalf("rating %d %q", r.Rating, r.RatingComment)
 	}
-	hooks, _ := e.svc.rdb.XRange(ctx, e.svc.k.hookStream(), "-", "+").Result()
+	e.drain(t)
+	hooks, _ := e.svc.RDB().XRange(ctx, e.svc.HookStream(), "-", "+").Result()
 	var types []string
 	for _, h := range hooks {
 		body := h.Values["body"].(string)
-		for _, typ := range []string{HookCreated, HookInformationAdded, HookAnswered, HookReopened, HookRated} {
+		for _, typ := range []string{api.HookCreated, api.HookInformationAdded, api.HookAnswered, api.HookReopened, api.HookRated} {
 			if strings.Contains(body, `"type":"`+typ+`"`) {
 				types = append(types, typ)
 			}
 		}
 	}
-	want := HookCreated + "," + HookInformationAdded + "," + HookAnswered + "," + HookReopened + "," + HookRated
+	want := api.HookCreated + "," + api.HookInformationAdded + "," + api.HookAnswered + "," + api.HookReopened + "," + api.HookRated
 	if strings.Join(types, ",") != want {
 		t.Fatalf("webhooks queued %v, want %s", types, want)
 	}

@@ -2,100 +2,75 @@ package api
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/aduan-id/aduan/bot/queue"
 )
 
-// DeadLetter is an outbox entry that could not be delivered: a report the
-// complaint API refused (or that failed too often), or an outbound webhook.
-// The console lists them; RetryDeadLetter queues one again.
-type DeadLetter struct {
-	ID       string            `json:"id"`
-	Kind     string            `json:"kind"`             // "forward" or "webhook"
-	Number   string            `json:"number,omitempty"` // tracking number
-	Target   string            `json:"target,omitempty"` // webhook URL (forward: the API URL)
-	Error    string            `json:"error"`
-	Attempts int               `json:"attempts"`
-	At       time.Time         `json:"at"`
-	Stream   string            `json:"stream"`
-	Values   map[string]string `json:"values"` // the entry, to queue again
-}
+// DeadLetter is work that could not be done and that a person must look at:
+// a reply that could not be delivered, an engine action that kept failing, a
+// report the complaint API refused, a webhook that failed. One format for
+// every kind (bot/queue's); the console's "Gagal terkirim" page lists them,
+// and retry puts Payload back on Stream.
+type DeadLetter = queue.DeadLetter
 
 // Dead-letter kinds.
 const (
-	DeadForward = "forward"
-	DeadWebhook = "webhook"
+	DeadReply   = "reply"   // a message to a citizen that could not be delivered
+	DeadAction  = "action"  // an engine action (submit, status, ...) that kept failing
+	DeadForward = "forward" // a report the complaint API refused or kept failing
+	DeadWebhook = "webhook" // an outbound webhook that failed
 )
 
-// DeadLetters lists dead letters, newest first.
-func (s *Service) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
-	ids, err := s.rdb.ZRevRange(ctx, s.k.deadIdx(), 0, 999).Result()
+// DeadLetters lists unresolved dead letters, newest first.
+func (s *Service) DeadLetters(ctx context.Context, q DeadLetterQuery) (*DeadLetterPage, error) {
+	page, err := s.store.DeadLetters(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("list dead letters: %w", err)
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	vals, err := s.rdb.HMGet(ctx, s.k.dead(), ids...).Result()
-	if err != nil {
-		return nil, fmt.Errorf("list dead letters: %w", err)
-	}
-	out := make([]DeadLetter, 0, len(vals))
-	for _, v := range vals {
-		str, ok := v.(string)
-		if !ok {
-			continue
-		}
-		var d DeadLetter
-		if err := json.Unmarshal([]byte(str), &d); err != nil {
-			return nil, fmt.Errorf("decode dead letter: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, nil
+	return page, nil
 }
 
-// RetryDeadLetter queues a dead letter on its stream again (with a fresh
-// attempt count) and removes it from the list.
-func (s *Service) RetryDeadLetter(ctx context.Context, id string) error {
-	raw, err := s.rdb.HGet(ctx, s.k.dead(), id).Result()
-	if errors.Is(err, redis.Nil) {
-		return fmt.Errorf("dead letter %s: %w", id, ErrNotFound)
-	}
+// DeadLetter returns one unresolved dead letter.
+func (s *Service) DeadLetter(ctx context.Context, id string) (DeadLetter, error) {
+	return s.store.DeadLetter(ctx, id)
+}
+
+// RetryDeadLetter queues a dead letter's entry on its stream again (with a
+// fresh attempt count) and takes it off the list. Queued first, resolved
+// second: a crash between the two leaves it listed (and retried twice at
+// worst — every worker is idempotent), never lost.
+func (s *Service) RetryDeadLetter(ctx context.Context, id, actor string) error {
+	d, err := s.store.DeadLetter(ctx, id)
 	if err != nil {
 		return fmt.Errorf("retry dead letter %s: %w", id, err)
 	}
-	var d DeadLetter
-	if err := json.Unmarshal([]byte(raw), &d); err != nil {
-		return fmt.Errorf("decode dead letter %s: %w", id, err)
+	if d.Stream == "" || d.Stream == "outbox" || len(d.Payload) == 0 {
+		return fmt.Errorf("dead letter %s cannot be queued again (discard it): %w", id, ErrInvalid)
 	}
-	vals := make(map[string]any, len(d.Values))
-	for k, v := range d.Values {
-		vals[k] = v
+	vals := make([]any, 0, 2*len(d.Payload))
+	for k, v := range d.Payload {
+		vals = append(vals, k, v)
 	}
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.XAdd(ctx, &redis.XAddArgs{Stream: d.Stream, Values: vals})
-		p.HDel(ctx, s.k.dead(), id)
-		p.ZRem(ctx, s.k.deadIdx(), id)
-		return nil
-	})
-	if err != nil {
+	if err := s.rdb.XAdd(ctx, &redis.XAddArgs{Stream: d.Stream, Values: vals}).Err(); err != nil {
+		return fmt.Errorf("retry dead letter %s: queue: %w", id, err)
+	}
+	if err := s.store.ResolveDeadLetter(ctx, id, "retried", actor, ""); err != nil {
 		return fmt.Errorf("retry dead letter %s: %w", id, err)
 	}
 	return nil
 }
 
-// addDeadLetter records d (in p's MULTI).
-func (s *Service) addDeadLetter(ctx context.Context, p redis.Pipeliner, d DeadLetter) error {
-	raw, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("encode dead letter: %w", err)
+// DiscardDeadLetter takes a dead letter off the list for good, with the
+// reason an admin gave (the console audits it).
+func (s *Service) DiscardDeadLetter(ctx context.Context, id, actor, reason string) error {
+	if len([]rune(reason)) < 3 {
+		return fmt.Errorf("discard needs a reason: %w", ErrInvalid)
 	}
-	p.HSet(ctx, s.k.dead(), d.ID, raw)
-	p.ZAdd(ctx, s.k.deadIdx(), redis.Z{Score: float64(d.At.UnixMilli()), Member: d.ID})
+	if err := s.store.ResolveDeadLetter(ctx, id, "discarded", actor, reason); err != nil {
+		return fmt.Errorf("discard dead letter %s: %w", id, err)
+	}
 	return nil
 }

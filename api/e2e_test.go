@@ -1,6 +1,10 @@
-package api
+package api_test
 
 import (
+	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/api/sqlstore"
+	"github.com/aduan-id/aduan/api/sqlstore/sqlstoretest"
+
 	"context"
 	"log/slog"
 	"regexp"
@@ -19,7 +23,7 @@ import (
 )
 
 // chatHarness drives one citizen through the real dispatcher (flows engine,
-// atomic commit), the real action worker calling the Service, the built-in
+// atomic commit), the real action worker calling the api.Service, the built-in
 // forwarder and the signed webhook; what the citizen "sees" is read from the
 // outbound stream of their shard.
 type chatHarness struct {
@@ -27,7 +31,7 @@ type chatHarness struct {
 	rdb     redis.UniversalClient
 	keys    bot.Keys
 	disp    *bot.Dispatcher
-	svc     *Service
+	svc     *api.Service
 	ec      *echo.Echo
 	channel string
 	chat    string
@@ -36,7 +40,11 @@ type chatHarness struct {
 	last    bot.Outbound
 }
 
-func newChatHarness(t *testing.T) *chatHarness {
+func newChatHarness(t *testing.T, dialect string) *chatHarness {
+	return newChatHarnessOn(t, sqlstoretest.Open(t, dialect))
+}
+
+func newChatHarnessOn(t *testing.T, store api.ReportStore) *chatHarness {
 	rdb, prefix := redistest.Client(t)
 	keys := bot.NewKeys(prefix, 4)
 	set, err := flows.Load("")
@@ -46,14 +54,20 @@ func newChatHarness(t *testing.T) *chatHarness {
 	logs := &bottest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	disp := bot.NewDispatcher(rdb, keys, flows.NewEngine(set, flows.Config{}), bot.WithLogger(log))
-	svc := NewService(rdb, prefix, set.Catalog(), bot.NewNotifier(rdb, keys), disp, set, log, WithTrackingKeys(keys))
+	citizens := struct {
+		*bot.QueueNotifier
+		*bot.Dispatcher
+	}{bot.NewNotifier(rdb, keys), disp}
+	svc := api.NewService(store, rdb, prefix, set.Catalog(), citizens, set, log,
+		api.WithTrackingKeys(keys))
 	h := &chatHarness{t: t, rdb: rdb, keys: keys, disp: disp, svc: svc, ec: echo.New(), channel: bot.ChannelTerminal,
 		chat: "c-e2e-1"}
-	RegisterWebhooks(h.ec, svc, testSecret)
+	api.RegisterWebhooks(h.ec, svc, testSecret)
 	worker := bot.NewActionWorker(rdb, keys, svc, bot.ActionConfig{Block: 50 * time.Millisecond,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 100 * time.Millisecond}, log)
 	run(t, worker.Run)
-	run(t, quick(NewForwarder(svc, Config{Retry: fastRetry()})).Run)
+	run(t, api.NewRelay(svc).Run)
+	run(t, quick(api.NewForwarder(svc, fast(api.Config{}))).Run)
 	t.Cleanup(func() {
 		for _, pii := range []string{"Siti", "0812", "c-e2e-1", "Lubang"} {
 			if strings.Contains(logs.String(), pii) {
@@ -133,17 +147,19 @@ func (h *chatHarness) sees(want string) string {
 	}
 }
 
-func (h *chatHarness) report(number string) *Report {
+func (h *chatHarness) report(number string) *api.Report {
 	r, err := h.svc.Get(h.ctx(), number)
 	if err != nil {
-		return &Report{}
+		return &api.Report{}
 	}
 	return r
 }
 
 // The whole life of a report, as the citizen lives it.
-func TestTranscriptSubmitToRating(t *testing.T) {
-	h := newChatHarness(t)
+func TestTranscriptSubmitToRating(t *testing.T) { forEachDialect(t, testTranscriptSubmitToRating) }
+
+func testTranscriptSubmitToRating(t *testing.T, dialect string) {
+	h := newChatHarness(t, dialect)
 	h.say("halo")
 	h.sees("Apa yang ingin Anda lakukan?")
 	h.press(1) // new report
@@ -178,7 +194,7 @@ func TestTranscriptSubmitToRating(t *testing.T) {
 	// Forwarded (built-in): the citizen is told once.
 	h.sees("sudah diterima oleh instansi terkait (Dinas Pekerjaan Umum")
 	r := h.report(number)
-	if r.Identity != IdentityAnonim || r.Location.Kecamatan == "" || r.IncidentDate == "" || !r.Forwarded() {
+	if r.Identity != api.IdentityAnonim || r.Location.Kecamatan == "" || r.IncidentDate == "" || !r.Forwarded() {
 		t.Fatalf("report %+v", r)
 	}
 
@@ -190,7 +206,7 @@ func TestTranscriptSubmitToRating(t *testing.T) {
 	h.sees("Tim kami survei besok pagi.")
 
 	// Resolved -> "solved?" -> not yet -> reopened.
-	if err := h.svc.ChangeStatus(h.ctx(), number, "admin1", StatusResolved, "Sudah ditambal"); err != nil {
+	if err := h.svc.ChangeStatus(h.ctx(), number, "admin1", api.StatusResolved, "Sudah ditambal", ""); err != nil {
 		t.Fatal(err)
 	}
 	h.sees("Sudah ditambal")
@@ -198,10 +214,10 @@ func TestTranscriptSubmitToRating(t *testing.T) {
 	h.sees("Apa yang masih belum teratasi")
 	h.say("Cuma ditutup tanah, sekarang berlubang lagi.")
 	h.sees("buka kembali")
-	eventually(t, "reopened", func() bool { return h.report(number).Status == StatusInProgress })
+	eventually(t, "reopened", func() bool { return h.report(number).Status == api.StatusInProgress })
 
 	// Resolved again -> solved -> rating 5 with a comment.
-	if err := h.svc.ChangeStatus(h.ctx(), number, "admin1", StatusResolved, "Sudah diaspal"); err != nil {
+	if err := h.svc.ChangeStatus(h.ctx(), number, "admin1", api.StatusResolved, "Sudah diaspal", ""); err != nil {
 		t.Fatal(err)
 	}
 	h.sees("Sudah diaspal")
@@ -237,5 +253,67 @@ func TestTranscriptSubmitToRating(t *testing.T) {
 		for _, m := range h.outbound() {
 			t.Logf("< %s", m.Text)
 		}
+	}
+}
+
+// The report database goes away in the middle of a conversation: the
+// citizen keeps chatting and gets a tracking number (the conversation needs
+// only Redis); the report waits in the action stream and is stored,
+// forwarded and confirmed to the citizen once the database is back.
+func TestDatabaseDownWhileChatting(t *testing.T) {
+	proxy := newDBProxy(t, "")
+	dsn := proxy.via(sqlstoretest.DSN(t, "postgres"))
+	store, err := sqlstore.Open(ctxT(t), dsn, sqlstore.Options{MaxOpenConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	h := newChatHarnessOn(t, store)
+	h.say("halo")
+	h.sees("Apa yang ingin Anda lakukan?")
+	proxy.setDown(true)
+	h.press(1)
+	h.sees("Pilih kategori")
+	h.press(1)
+	h.sees("judul")
+	h.say("Lampu jalan mati")
+	h.sees("Ceritakan masalahnya")
+	h.say("Lampu jalan di depan balai desa mati sejak seminggu, gelap sekali malam hari.")
+	h.sees("Kapan kejadiannya")
+	h.say("kemarin")
+	h.sees("Di mana")
+	h.say("Jl. Raya Gedangan 5")
+	h.sees("kecamatan")
+	h.press(4) // Gedangan
+	h.sees("foto")
+	h.press(1)
+	h.sees("identitas")
+	h.press(1)
+	h.sees("nama")
+	h.say("Budi")
+	h.sees("nomor")
+	h.press(1)
+	h.sees("Kirim")
+	h.press(1)
+	number := regexp.MustCompile(`SDA-[A-Z0-9]{6}`).FindString(h.sees("SDA-"))
+	if number == "" {
+		t.Fatal("no tracking number while the database is down")
+	}
+	time.Sleep(500 * time.Millisecond) // the action worker tries, and fails, meanwhile
+	if _, err := h.svc.Get(h.ctx(), number); err == nil {
+		t.Fatal("the report was stored while the database was down")
+	}
+	proxy.setDown(false)
+	h.sees("sudah diterima oleh instansi terkait")
+	r := h.report(number)
+	if r.Title != "Lampu jalan mati" || !r.Forwarded() {
+		t.Fatalf("report after the outage: %+v", r)
+	}
+	n := 0
+	for _, m := range h.outbound() {
+		n += strings.Count(m.Text, "sudah diterima oleh instansi")
+	}
+	if n != 1 {
+		t.Fatalf("%d forwarded notices", n)
 	}
 }

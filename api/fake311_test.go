@@ -1,6 +1,8 @@
-package api
+package api_test
 
 import (
+	"github.com/aduan-id/aduan/api"
+
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aduan-id/aduan/api/open311"
 )
@@ -28,6 +31,8 @@ type fake311 struct {
 	script  func(n int) (code int, retryAfter string, delay time.Duration)
 	gets    []string
 	srv     *httptest.Server
+	// hang makes POSTs of this tracking number hang (past any client timeout).
+	hang string
 }
 
 func newFake311(t *testing.T, script func(n int) (int, string, time.Duration)) *fake311 {
@@ -49,6 +54,21 @@ func (f *fake311) serve(w http.ResponseWriter, r *http.Request) {
 		if r.PostForm.Get("api_key") != "ext-key" {
 			w.WriteHeader(403)
 			_, _ = w.Write([]byte(`[{"code":403,"description":"bad key"}]`))
+			return
+		}
+		// Like the GeoReport v2 reference servers: descriptions are limited
+		// to 4,000 characters, longer ones are refused as invalid.
+		if utf8.RuneCountInString(r.PostForm.Get("description")) > 4000 {
+			w.WriteHeader(400)
+			_, _ = w.Write([]byte(`[{"code":400,"description":"description: at most 4000 characters"}]`))
+			return
+		}
+		if f.hang != "" && r.PostForm.Get("attribute[tracking]") == f.hang {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Second):
+			}
+			w.WriteHeader(504)
 			return
 		}
 		f.mu.Lock()
@@ -89,7 +109,7 @@ func (f *fake311) serve(w http.ResponseWriter, r *http.Request) {
 		ids := r.URL.Query().Get("service_request_id")
 		f.gets = append(f.gets, ids)
 		var out []open311.Request
-		for _, id := range splitList(ids) {
+		for _, id := range api.SplitList(ids) {
 			if st, ok := f.status[id]; ok {
 				out = append(out, open311.Request{ServiceRequestID: id, Status: st, StatusNotes: f.notes[id],
 					ServiceCode: f.reports[id].Get("service_code")})

@@ -8,9 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/aduan-id/aduan/api/open311"
+	"github.com/aduan-id/aduan/bot/queue"
 )
 
 // Forwarder files submitted reports with the complaint API. With an external
@@ -22,13 +21,15 @@ type Forwarder struct {
 	svc    *Service
 	cfg    Config
 	client *open311.Client
-	box    *outbox
+	worker *queue.Worker
 }
 
 const groupForwarders = "forwarders"
 
 // NewForwarder returns a forwarder; run it with Run in one goroutine per
-// process (several processes share the work through the consumer group).
+// process (several processes share the work through the consumer group). It
+// files up to Config.ForwardConcurrency reports at once, so one hanging
+// report does not hold up the others.
 func NewForwarder(svc *Service, cfg Config) *Forwarder {
 	cfg = cfg.withDefaults()
 	f := &Forwarder{svc: svc, cfg: cfg}
@@ -36,37 +37,39 @@ func NewForwarder(svc *Service, cfg Config) *Forwarder {
 		f.client = &open311.Client{BaseURL: cfg.ComplaintAPIURL, APIKey: cfg.ComplaintAPIKey,
 			HTTP: &http.Client{Timeout: cfg.HTTPTimeout}}
 	}
-	consumer := cfg.Consumer
-	if consumer == "" {
-		consumer = consumerName("fwd")
+	target := "built-in"
+	if cfg.ComplaintAPIURL != "" {
+		target = redactURL(cfg.ComplaintAPIURL)
 	}
-	f.box = &outbox{
-		svc: svc, stream: svc.k.fwdStream(), group: groupForwarders, consumer: consumer, kind: DeadForward,
-		retry: cfg.Retry, handle: f.handle, log: svc.log.With("component", "forwarder"),
-		target: func(redis.XMessage) string { return cfg.ComplaintAPIURL },
-	}
+	f.worker = svc.newWorker(cfg, DeadForward, groupForwarders, svc.k.fwdStream(), cfg.ForwardConcurrency, f.handle,
+		func(m queue.Message) queue.Description {
+			return queue.Description{Number: m.Values["number"], Target: target,
+				Log: []any{"number", m.Values["number"]}}
+		}, svc.forwardFailed, svc.log.With("component", "forwarder"))
 	return f
 }
 
 // Run forwards until ctx ends.
-func (f *Forwarder) Run(ctx context.Context) error { return f.box.run(ctx) }
+func (f *Forwarder) Run(ctx context.Context) error { return f.worker.Run(ctx) }
 
 // handle forwards one report. Idempotent: a report already forwarded (the
 // mapping is recorded) is not filed again; a retry after a lost answer carries
 // the same Idempotency-Key.
-func (f *Forwarder) handle(ctx context.Context, m redis.XMessage) error {
-	number, _ := m.Values["number"].(string)
-	r, err := f.svc.st.get(ctx, number)
+func (f *Forwarder) handle(ctx context.Context, m queue.Message) error {
+	number := m.Values["number"]
+	r, err := f.svc.store.Get(ctx, number)
 	if HTTPStatus(err) == http.StatusNotFound {
-		return permanent(fmt.Errorf("forward %s: report gone", number))
+		return queue.Permanent(fmt.Errorf("forward %s: report gone", number))
 	}
 	if err != nil {
 		return err
 	}
 	if !r.Forwarded() {
-		id := r.Number
+		id, shortened := r.Number, false
 		if f.client != nil {
-			created, err := f.client.PostRequest(ctx, forwardForm(r), r.Number)
+			var form url.Values
+			form, shortened = forwardFormFor(r, f.cfg.DescriptionLimit)
+			created, err := f.client.PostRequest(ctx, form, r.Number)
 			if err != nil {
 				return classify(err)
 			}
@@ -75,28 +78,27 @@ func (f *Forwarder) handle(ctx context.Context, m redis.XMessage) error {
 				id = "token:" + created.Token
 			}
 		}
-		if r, err = f.svc.markForwarded(ctx, r.Number, id, f.client != nil); err != nil {
+		if _, err = f.svc.markForwarded(ctx, r.Number, id, f.client != nil, shortened); err != nil {
 			return err
 		}
 	}
-	return f.svc.tellForwarded(ctx, r)
-}
-
-// classify turns an API error into a delivery error: 4xx other than 408 and
-// 429 is permanent; Retry-After is honoured.
-func classify(err error) error {
-	if se, ok := open311.AsStatusError(err); ok {
-		return &deliveryError{err: err, permanent: !se.Retryable(), retryAfter: se.RetryAfter}
-	}
-	return err
+	return nil
 }
 
 // forwardForm is the Open311 POST of a report: the agency view. Name and
 // phone only for public identity; never the chat id.
 func forwardForm(r *Report) url.Values {
+	v, _ := forwardFormFor(r, 0)
+	return v
+}
+
+// forwardFormFor is forwardForm adapted to a target's description limit
+// (0: none); shortened says the description had to be cut.
+func forwardFormFor(r *Report, limit int) (url.Values, bool) {
+	desc, shortened := fitDescription(forwardDescription(r), r.Number, limit)
 	v := url.Values{
 		"service_code":         {r.Category},
-		"description":          {forwardDescription(r)},
+		"description":          {desc},
 		"attribute[identity]":  {string(ParseIdentity(string(r.Identity)))},
 		"attribute[title]":     {r.Title},
 		"attribute[tracking]":  {r.Number},
@@ -125,7 +127,7 @@ func forwardForm(r *Report) url.Values {
 			v.Set("phone", r.Contact.Phone)
 		}
 	}
-	return v
+	return v, shortened
 }
 
 func forwardDescription(r *Report) string {
@@ -139,30 +141,57 @@ func forwardDescription(r *Report) string {
 	return b.String()
 }
 
-// markForwarded records that the report reached the agency under id.
-func (s *Service) markForwarded(ctx context.Context, number, id string, external bool) (*Report, error) {
-	return s.st.update(ctx, number, func(r *Report) error {
+// markForwarded records that the report reached the agency under id, and
+// tells the citizen in the same transaction (so exactly once).
+func (s *Service) markForwarded(ctx context.Context, number, id string, external, shortened bool) (*Report, error) {
+	return s.update(ctx, number, func(r *Report) ([]Effect, error) {
 		if r.Forwarded() {
-			return errNoChange
+			return nil, ErrNoChange
 		}
 		r.ServiceRequestID = id
 		r.External = external
 		r.ForwardedAt = s.now()
 		r.Timeline = append(r.Timeline, Event{ID: "forwarded", Kind: EventForwarded, Actor: ActorForwarder,
 			At: r.ForwardedAt, Agency: r.Agency})
-		return nil
-	}, func(p redis.Pipeliner, r *Report) error {
-		if external {
-			p.HSet(ctx, s.k.extID(), id, r.Number)
+		if shortened {
+			r.Timeline = append(r.Timeline, Event{ID: "forward_shortened", Kind: EventInternalNote,
+				Actor: ActorForwarder, At: r.ForwardedAt,
+				Text: "Uraian dipotong agar diterima sistem tujuan; teks lengkap ada di laporan ini."})
 		}
-		return nil
+		return s.notice(r, "forwarded", "forwarded", map[string]string{"agency": s.agencyName(r.Agency)}, ""), nil
 	})
 }
 
-// tellForwarded tells the citizen, exactly once, that the report reached the
-// agency.
-func (s *Service) tellForwarded(ctx context.Context, r *Report) error {
-	return s.once(ctx, "fwd:"+r.Number, func() error {
-		return s.tell(ctx, r, "forwarded", map[string]string{"agency": s.agencyName(r.Agency)})
+// forwardFailed records on the timeline that the report could not be filed
+// with the complaint API and tells the citizen, once, that an officer will
+// follow up; the dead letter itself is on the console's "Gagal terkirim"
+// page for an admin to retry, edit or discard.
+func (s *Service) forwardFailed(ctx context.Context, d DeadLetter) error {
+	if d.Number == "" {
+		return nil
+	}
+	id := "forward_failed:" + d.Entry
+	_, err := s.update(ctx, d.Number, func(r *Report) ([]Effect, error) {
+		if r.HasEvent(id) || r.Forwarded() {
+			return nil, ErrNoChange
+		}
+		r.Timeline = append(r.Timeline, Event{ID: id, Kind: EventForwardFailed, Actor: ActorForwarder, At: s.now(),
+			Text: d.Error})
+		return s.notice(r, id, "forward_failed", nil, ""), nil
 	})
+	if HTTPStatus(err) == 404 {
+		return nil
+	}
+	return err
+}
+
+// redactURL drops a URL's query and user info (they may carry keys) for
+// showing or logging it.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	u.RawQuery, u.User, u.Fragment = "", nil, ""
+	return u.String()
 }

@@ -1,4 +1,4 @@
-package api
+package api_test
 
 import (
 	"context"
@@ -11,32 +11,60 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/api/sqlstore/sqlstoretest"
 	"github.com/aduan-id/aduan/bot"
 	"github.com/aduan-id/aduan/bot/bottest"
 	"github.com/aduan-id/aduan/bot/redistest"
 	"github.com/aduan-id/aduan/flows"
 )
 
-// fakeNotifier records notices.
-type fakeNotifier struct {
-	mu   sync.Mutex
-	sent []bot.Outbound
-	err  error
+// fakeCitizens records what the relay and the service send to citizens: the
+// messaging core's side of api.Citizens, faked at that narrow interface.
+// Each id is honoured once, as the real NotifyOnce and StartFlowOnce do.
+type fakeCitizens struct {
+	mu      sync.Mutex
+	seen    map[string]bool
+	sent    []bot.Outbound
+	started []startedFlow
+	err     error
+	drain   func() // runs the relay before a read, so tests see committed notices
 }
 
-var _ bot.Notifier = (*fakeNotifier)(nil)
+var _ api.Citizens = (*fakeCitizens)(nil)
 
-func (f *fakeNotifier) Notify(_ context.Context, m bot.Outbound) error {
+func (f *fakeCitizens) NotifyOnce(_ context.Context, id string, m bot.Outbound) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {
 		return f.err
 	}
+	if f.seen[id] {
+		return nil
+	}
+	f.seen[id] = true
 	f.sent = append(f.sent, m)
 	return nil
 }
 
-func (f *fakeNotifier) texts() []string {
+func (f *fakeCitizens) StartFlowOnce(_ context.Context, id, channel, chat, flow, pending, intro string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	if f.seen[id] {
+		return nil
+	}
+	f.seen[id] = true
+	f.started = append(f.started, startedFlow{channel, chat, flow, pending, intro})
+	return nil
+}
+
+func (f *fakeCitizens) texts() []string {
+	if f.drain != nil {
+		f.drain()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []string
@@ -46,24 +74,22 @@ func (f *fakeNotifier) texts() []string {
 	return out
 }
 
-// startedFlow is one FlowStarter call.
-type startedFlow struct{ Channel, Chat, Flow, Pending, Intro string }
-
-type fakeFlows struct {
-	mu      sync.Mutex
-	started []startedFlow
-}
-
-var _ bot.FlowStarter = (*fakeFlows)(nil)
-
-func (f *fakeFlows) StartFlow(_ context.Context, channel, chat, flow, pending, intro string) error {
+func (f *fakeCitizens) outbound() []bot.Outbound {
+	if f.drain != nil {
+		f.drain()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.started = append(f.started, startedFlow{channel, chat, flow, pending, intro})
-	return nil
+	return append([]bot.Outbound(nil), f.sent...)
 }
 
-func (f *fakeFlows) all() []startedFlow {
+// startedFlow is one StartFlowOnce call.
+type startedFlow struct{ Channel, Chat, Flow, Pending, Intro string }
+
+func (f *fakeCitizens) all() []startedFlow {
+	if f.drain != nil {
+		f.drain()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]startedFlow(nil), f.started...)
@@ -82,9 +108,9 @@ func testCatalog(t testing.TB) *flows.Catalog {
 	return &c
 }
 
-func testTexts(t testing.TB) *YAMLTexts {
+func testTexts(t testing.TB) *api.YAMLTexts {
 	t.Helper()
-	tx, err := LoadTexts("../flows/defaults/api.yaml")
+	tx, err := api.LoadTexts("../flows/defaults/api.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,20 +118,45 @@ func testTexts(t testing.TB) *YAMLTexts {
 }
 
 type env struct {
-	svc    *Service
-	notes  *fakeNotifier
-	flows  *fakeFlows
-	prefix string
-	logs   *bottest.LogBuffer
+	svc     *api.Service
+	store   api.ReportStore
+	relay   *api.Relay
+	notes   *fakeCitizens
+	flows   *fakeCitizens // the same recorder: notices and flow starts
+	prefix  string
+	logs    *bottest.LogBuffer
+	dialect string
 }
 
-func newEnv(t testing.TB, opts ...Option) *env {
+// newEnv is a service on a real report database (SQLite unless
+// ADUAN_TEST_DIALECT=postgres; the tests that matter most run on both, see
+// forEachDialect) and the real Redis, with the citizens' side faked.
+func newEnv(t testing.TB, opts ...api.Option) *env {
+	t.Helper()
+	dialect := os.Getenv("ADUAN_TEST_DIALECT")
+	if dialect == "" {
+		dialect = "sqlite"
+	}
+	return newEnvOn(t, dialect, opts...)
+}
+
+func newEnvOn(t testing.TB, dialect string, opts ...api.Option) *env {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
-	e := &env{notes: &fakeNotifier{}, flows: &fakeFlows{}, prefix: prefix}
+	store := sqlstoretest.Open(t, dialect)
+	cit := &fakeCitizens{seen: map[string]bool{}}
+	e := &env{store: store, notes: cit, flows: cit, prefix: prefix, dialect: dialect}
 	e.logs = &bottest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.svc = NewService(rdb, prefix, testCatalog(t), e.notes, e.flows, testTexts(t), log, opts...)
+	e.svc = api.NewService(store, rdb, prefix, testCatalog(t), cit, testTexts(t), log, opts...)
+	e.relay = api.NewRelay(e.svc)
+	cit.drain = func() { e.drain(t) }
+	// The relay runs as in production (woken by every commit); reads of the
+	// fake also drain, so a test sees what was committed before it looked.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = e.relay.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
 	t.Cleanup(func() {
 		// Log scrubbing: the fixtures' name, phone, chat id and texts never
 		// reach the logs.
@@ -120,6 +171,21 @@ func newEnv(t testing.TB, opts ...Option) *env {
 		}
 	})
 	return e
+}
+
+// drain relays every committed outbox row now.
+func (e *env) drain(t testing.TB) {
+	t.Helper()
+	if _, err := e.relay.Drain(context.Background()); err != nil {
+		t.Errorf("relay: %v", err)
+	}
+}
+
+// forEachDialect runs fn as a subtest on SQLite and on PostgreSQL.
+func forEachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
+	for _, d := range sqlstoretest.Dialects {
+		t.Run(d, func(t *testing.T) { fn(t, d) })
+	}
 }
 
 func ctxT(t testing.TB) context.Context {
@@ -155,4 +221,13 @@ func itoa(i int) string {
 		return d[i : i+1]
 	}
 	return itoa(i/10) + d[i%10:i%10+1]
+}
+
+// deadLetters lists every unresolved dead letter.
+func (e *env) deadLetters(ctx context.Context) ([]api.DeadLetter, error) {
+	page, err := e.svc.DeadLetters(ctx, api.DeadLetterQuery{Size: api.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	return page.Items, nil
 }

@@ -1,12 +1,10 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Outbound webhook event types.
@@ -66,15 +64,9 @@ func hookReport(r *Report) HookReport {
 	return h
 }
 
-// hookExtras queues an outbound webhook per configured URL in the MULTI of a
-// report change. id makes the event id stable across a redelivered action.
-func (s *Service) hookExtras(typ, id string, data map[string]any) extraFunc {
-	return func(p redis.Pipeliner, r *Report) error {
-		return s.queueHooks(context.Background(), p, r, typ, id, data)
-	}
-}
-
-func (s *Service) queueHooks(ctx context.Context, p redis.Pipeliner, r *Report, typ, id string, data map[string]any) error {
+// hookEffects are one outbound webhook per configured URL for a change of r,
+// committed with it. id makes the event id stable across a redelivered action.
+func (s *Service) hookEffects(r *Report, typ, id string, data map[string]any) []Effect {
 	if len(s.hookURLs) == 0 {
 		return nil
 	}
@@ -84,20 +76,20 @@ func (s *Service) queueHooks(ctx context.Context, p redis.Pipeliner, r *Report, 
 	}
 	body, err := json.Marshal(ev)
 	if err != nil {
-		return fmt.Errorf("encode webhook %s: %w", typ, err)
+		panic(fmt.Sprintf("encode webhook %s: %v", typ, err)) // plain data always encodes
 	}
-	for _, u := range s.hookURLs {
-		p.XAdd(ctx, &redis.XAddArgs{Stream: s.k.hookStream(), Values: map[string]any{
-			"url": u, "event_id": ev.EventID, "number": r.Number, "body": string(body)}})
+	out := make([]Effect, 0, len(s.hookURLs))
+	for i, u := range s.hookURLs {
+		payload, _ := json.Marshal(map[string]string{"url": u, "event_id": ev.EventID, "body": string(body)})
+		out = append(out, Effect{ID: ev.EventID + ":" + strconv.Itoa(i), Kind: EffectWebhook, Number: r.Number,
+			Payload: payload})
 	}
-	return nil
+	return out
 }
 
-// createdExtras queues a new report for forwarding and report.created.
-func (s *Service) createdExtras(p redis.Pipeliner, r *Report) error {
-	ctx := context.Background()
-	p.XAdd(ctx, &redis.XAddArgs{Stream: s.k.fwdStream(), Values: map[string]any{"number": r.Number}})
-	return s.queueHooks(ctx, p, r, HookCreated, "created", nil)
+// createdEffects queue a new report for forwarding and report.created.
+func (s *Service) createdEffects(r *Report) []Effect {
+	return append([]Effect{forwardEffect(r)}, s.hookEffects(r, HookCreated, "created", nil)...)
 }
 
 // hookEventID is stable for one change of one report.

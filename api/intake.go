@@ -5,13 +5,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/aduan-id/aduan/bot"
 )
@@ -31,9 +27,6 @@ type NewReport struct {
 	Phone       string
 }
 
-// idemTTL is how long an Idempotency-Key of the Open311 POST is remembered.
-const idemTTL = 7 * 24 * time.Hour
-
 // WithTrackingKeys names the dispatcher's key layout, so tracking numbers
 // drawn for API-filed reports are reserved where the dispatcher reserves its
 // own (default bot.NewKeys(prefix, 0)): the two can never collide.
@@ -52,34 +45,12 @@ func (s *Service) CreateFromAPI(ctx context.Context, in NewReport, idempotencyKe
 	if !in.HasPoint && strings.TrimSpace(in.Address) == "" {
 		return "", fmt.Errorf("a location (lat and long, or address_string) is required: %w", ErrInvalid)
 	}
-	var idemKey string
-	if idempotencyKey != "" {
-		h := sha256.Sum256([]byte(idempotencyKey))
-		idemKey = s.k.idem(hex.EncodeToString(h[:16]))
-		prev, err := s.rdb.Get(ctx, idemKey).Result()
-		if err == nil {
-			return prev, nil
-		}
-		if !errors.Is(err, redis.Nil) {
-			return "", fmt.Errorf("idempotency key: %w", err)
-		}
+	if in.HasPoint && !validCoordinates(in.Lat, in.Lon) {
+		return "", fmt.Errorf("lat and long must be valid WGS84 coordinates: %w", ErrInvalid)
 	}
 	number, err := s.reserveNumber(ctx)
 	if err != nil {
 		return "", err
-	}
-	if idemKey != "" {
-		ok, err := s.rdb.SetNX(ctx, idemKey, number, idemTTL).Result()
-		if err != nil {
-			return "", fmt.Errorf("idempotency key: %w", err)
-		}
-		if !ok { // a concurrent twin won the key
-			prev, err := s.rdb.Get(ctx, idemKey).Result()
-			if err != nil {
-				return "", fmt.Errorf("idempotency key: %w", err)
-			}
-			return prev, nil
-		}
 	}
 	now := s.now()
 	title := strings.TrimSpace(in.Title)
@@ -100,13 +71,23 @@ func (s *Service) CreateFromAPI(ctx context.Context, in NewReport, idempotencyKe
 	if svc, ok := s.catalog.Service(in.ServiceCode); ok {
 		r.Agency = svc.Agency
 	}
-	if _, err := s.st.create(ctx, r, s.createdExtras); err != nil {
-		if idemKey != "" {
-			_ = s.rdb.Del(context.WithoutCancel(ctx), idemKey).Err()
+	effects := s.createdEffects(r)
+	if idempotencyKey == "" {
+		if _, err := s.store.Create(ctx, r, effects); err != nil {
+			return "", fmt.Errorf("create report from api: %w", err)
 		}
+		s.kick()
+		return number, nil
+	}
+	h := sha256.Sum256([]byte(idempotencyKey))
+	got, err := s.store.CreateIdempotent(ctx, hex.EncodeToString(h[:16]), r, effects)
+	if err != nil {
 		return "", fmt.Errorf("create report from api: %w", err)
 	}
-	return number, nil
+	if got == number {
+		s.kick()
+	}
+	return got, nil
 }
 
 // reserveNumber draws a tracking number and reserves it in the dispatcher's

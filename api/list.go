@@ -3,11 +3,9 @@ package api
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strconv"
+	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
+	"unicode"
 )
 
 // Sort orders of List.
@@ -16,18 +14,31 @@ const (
 	SortWaiting = "waiting" // longest waiting for an admin first
 )
 
+// Paging bounds of List (and Export's callers).
+const (
+	DefaultPageSize = 25
+	MaxPageSize     = 200
+	// MaxPage bounds the page number: past it, 400 (no panic, no huge OFFSET).
+	MaxPage = 100_000
+)
+
 // Filter selects reports for the console. Zero values mean "any".
 type Filter struct {
 	Status    Status
 	Category  string
 	Agency    string
-	Kecamatan string
+	Kecamatan string // exact, case-insensitive (stored lower case)
 	Channel   string
-	From, To  time.Time // creation time range; zero = open
-	Query     string    // text search in title and description
-	Sort      string    // SortNewest (default) or SortWaiting
-	Page      int       // 1-based; default 1
-	Size      int       // default 25, at most 200
+	From, To  time.Time // creation time range, inclusive; zero = open
+	// Query is a text search (case-insensitive substring) over title,
+	// description and the citizen's additions. ParseSearch turns a search box
+	// into Query, Number or Phone.
+	Query  string
+	Number string // exact tracking number (normalised: SDA-7KQ2MX)
+	Phone  string // the reporter's phone, normalised (+628...)
+	Sort   string // SortNewest (default) or SortWaiting
+	Page   int    // 1-based; default 1
+	Size   int    // default DefaultPageSize, at most MaxPageSize
 }
 
 // ListResult is one page of reports.
@@ -39,91 +50,130 @@ type ListResult struct {
 	Count map[Status]int // matching reports per status, ignoring Filter.Status
 }
 
-// List returns the reports matching f. It reads the smallest index that
-// applies (agency, or all) in the creation range and filters the documents:
-// fine for a regency's volume (tens of thousands of reports).
-func (s *Service) List(ctx context.Context, f Filter) (*ListResult, error) {
-	if f.Page < 1 {
+// Normalize fills defaults and checks the bounds: ErrInvalid for a page
+// beyond MaxPage or an unknown sort or status.
+func (f Filter) Normalize() (Filter, error) {
+	if f.Page == 0 {
 		f.Page = 1
 	}
-	if f.Size < 1 {
-		f.Size = 25
+	if f.Page < 1 || f.Page > MaxPage {
+		return f, fmt.Errorf("page must be 1..%d: %w", MaxPage, ErrInvalid)
 	}
-	f.Size = min(f.Size, 200)
-	idx := s.k.idxAll()
-	if f.Agency != "" {
-		idx = s.k.idxAgency(f.Agency)
+	if f.Size <= 0 {
+		f.Size = DefaultPageSize
 	}
-	numbers, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{
-		Key: idx, ByScore: true, Start: scoreMin(f.From), Stop: scoreMax(f.To),
-	}).Result()
+	f.Size = min(f.Size, MaxPageSize)
+	switch f.Sort {
+	case "":
+		f.Sort = SortNewest
+	case SortNewest, SortWaiting:
+	default:
+		return f, fmt.Errorf("sort %q: %w", f.Sort, ErrInvalid)
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return f, fmt.Errorf("status %q: %w", f.Status, ErrInvalid)
+	}
+	f.Kecamatan = lower(f.Kecamatan)
+	return f, nil
+}
+
+// List returns the reports matching f: one indexed query for the page and one
+// for the counts.
+func (s *Service) List(ctx context.Context, f Filter) (*ListResult, error) {
+	f, err := f.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.store.List(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("list reports: %w", err)
 	}
-	all, err := s.st.getMany(ctx, numbers)
-	if err != nil {
-		return nil, fmt.Errorf("list reports: %w", err)
-	}
-	res := &ListResult{Page: f.Page, Size: f.Size, Count: map[Status]int{}}
-	var items []*Report
-	for _, r := range all {
-		if !f.matchesExceptStatus(r) {
-			continue
-		}
-		res.Count[r.Status]++
-		if f.Status == "" || r.Status == f.Status {
-			items = append(items, r)
-		}
-	}
-	sortReports(items, f.Sort)
-	res.Total = len(items)
-	lo := min((f.Page-1)*f.Size, len(items))
-	hi := min(lo+f.Size, len(items))
-	res.Items = items[lo:hi]
 	return res, nil
 }
 
-func (f Filter) matchesExceptStatus(r *Report) bool {
+// Export streams every report matching f (see ReportStore.Export).
+func (s *Service) Export(ctx context.Context, f Filter, fn func(r *Report) error) error {
+	f, err := f.Normalize()
+	if err != nil {
+		return err
+	}
+	if err := s.store.Export(ctx, f, fn); err != nil {
+		return fmt.Errorf("export reports: %w", err)
+	}
+	return nil
+}
+
+// Stats returns the dashboard's aggregates.
+func (s *Service) Stats(ctx context.Context, q StatsQuery) (*Stats, error) {
+	st, err := s.store.Stats(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("report stats: %w", err)
+	}
+	return st, nil
+}
+
+// ParseSearch reads a console search box: a tracking number (any case, with
+// or without the dash, e.g. "sda 7kq2mx") becomes Number, a phone number
+// becomes Phone (normalised to +62...), anything else is a text Query.
+func ParseSearch(q, trackingPrefix string) (query, number, phone string) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return "", "", ""
+	}
+	if n, ok := parseTrackingNumber(q, trackingPrefix); ok {
+		return "", n, ""
+	}
+	if p, ok := parsePhone(q); ok {
+		return "", "", p
+	}
+	return q, "", ""
+}
+
+// parseTrackingNumber accepts "SDA-7KQ2MX", "sda7kq2mx", "SDA 7KQ2MX".
+func parseTrackingNumber(q, prefix string) (string, bool) {
+	if prefix == "" {
+		prefix = "ADU"
+	}
+	var b strings.Builder
+	for _, r := range strings.ToUpper(q) {
+		switch {
+		case r == '-' || r == ' ' || r == '_':
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+		default:
+			return "", false
+		}
+	}
+	s := b.String()
+	p := strings.ToUpper(prefix)
+	if !strings.HasPrefix(s, p) || len(s) != len(p)+6 {
+		return "", false
+	}
+	return p + "-" + s[len(p):], true
+}
+
+// parsePhone accepts 08xx, +628xx, 628xx with spaces, dots or dashes.
+func parsePhone(q string) (string, bool) {
+	var b strings.Builder
+	for i, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0, r == ' ', r == '-', r == '.':
+		default:
+			return "", false
+		}
+	}
+	d := b.String()
 	switch {
-	case f.Category != "" && r.Category != f.Category,
-		f.Agency != "" && r.Agency != f.Agency,
-		f.Kecamatan != "" && lower(r.Location.Kecamatan) != lower(f.Kecamatan),
-		f.Channel != "" && r.Channel != f.Channel,
-		f.Query != "" && !r.matches(f.Query):
-		return false
+	case strings.HasPrefix(d, "08"):
+		d = "62" + d[1:]
+	case strings.HasPrefix(d, "628"):
+	default:
+		return "", false
 	}
-	return true
-}
-
-func sortReports(items []*Report, order string) {
-	if order == SortWaiting {
-		slices.SortStableFunc(items, func(a, b *Report) int {
-			aw, bw := a.WaitingSince.IsZero(), b.WaitingSince.IsZero()
-			switch {
-			case aw != bw && aw:
-				return 1
-			case aw != bw:
-				return -1
-			case !aw:
-				return a.WaitingSince.Compare(b.WaitingSince)
-			}
-			return a.CreatedAt.Compare(b.CreatedAt)
-		})
-		return
+	if len(d) < 10 || len(d) > 15 {
+		return "", false
 	}
-	slices.SortStableFunc(items, func(a, b *Report) int { return b.CreatedAt.Compare(a.CreatedAt) })
-}
-
-func scoreMin(t time.Time) string {
-	if t.IsZero() {
-		return "-inf"
-	}
-	return strconv.FormatInt(t.UnixMilli(), 10)
-}
-
-func scoreMax(t time.Time) string {
-	if t.IsZero() {
-		return "+inf"
-	}
-	return strconv.FormatInt(t.UnixMilli(), 10)
+	return "+" + d, true
 }

@@ -187,7 +187,7 @@ func parseNewReport(f map[string][]string) (NewReport, error) {
 	if lat, lon := get("lat"), get("long"); lat != "" || lon != "" {
 		la, err1 := strconv.ParseFloat(lat, 64)
 		lo, err2 := strconv.ParseFloat(lon, 64)
-		if err1 != nil || err2 != nil || la < -90 || la > 90 || lo < -180 || lo > 180 {
+		if err1 != nil || err2 != nil || !validCoordinates(la, lo) {
 			return in, fmt.Errorf("lat and long must be valid WGS84 coordinates: %w", ErrInvalid)
 		}
 		in.Lat, in.Lon, in.HasPoint = la, lo, true

@@ -1,6 +1,8 @@
-package api
+package api_test
 
 import (
+	"github.com/aduan-id/aduan/api"
+
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -24,14 +26,14 @@ func newOpen311(t *testing.T) (*env, *echo.Echo) {
 			t.Fatal(err)
 		}
 	}
-	if err := e.svc.Reply(ctx, "SDA-PUB311", "admin1", "Akan diperbaiki minggu ini"); err != nil {
+	if err := e.svc.Reply(ctx, "SDA-PUB311", "admin1", "Akan diperbaiki minggu ini", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.AddInternalNote(ctx, "SDA-PUB311", "admin1", "catatan-internal-xyz"); err != nil {
+	if err := e.svc.AddInternalNote(ctx, "SDA-PUB311", "admin1", "catatan-internal-xyz", ""); err != nil {
 		t.Fatal(err)
 	}
 	ec := echo.New()
-	Register(ec, e.svc, Config{APIKeys: []string{"k1"}})
+	api.Register(ec, e.svc, api.Config{APIKeys: []string{"k1"}})
 	return e, ec
 }
 
@@ -73,6 +75,10 @@ func TestOpen311Conformance(t *testing.T) {
 	noLocation.Del("long")
 	badLat := validPost("k1")
 	badLat.Set("lat", "north")
+	nanLat := validPost("k1")
+	nanLat.Set("lat", "NaN")
+	infLon := validPost("k1")
+	infLon.Set("long", "+Inf")
 	tests := []struct {
 		name, method, target string
 		form                 url.Values
@@ -99,6 +105,14 @@ func TestOpen311Conformance(t *testing.T) {
 		{"post unknown service", "POST", "/open311/v2/requests.json", badService, 400, []string{`"code":400`, "service_code"}, nil},
 		{"post without location", "POST", "/open311/v2/requests.json", noLocation, 400, []string{`"code":400`, "location"}, nil},
 		{"post bad lat", "POST", "/open311/v2/requests.json", badLat, 400, []string{`"code":400`}, nil},
+		{"post NaN lat", "POST", "/open311/v2/requests.json", nanLat, 400, []string{`"code":400`, "WGS84"}, nil},
+		{"post infinite long", "POST", "/open311/v2/requests.json", infLon, 400, []string{`"code":400`, "WGS84"}, nil},
+		{"list huge page", "GET", "/open311/v2/requests.json?page=9223372036854775807", nil, 400, []string{`"code":400`}, nil},
+		{"list page past the cap", "GET", "/open311/v2/requests.json?page=100001", nil, 400, []string{`"code":400`}, nil},
+		{"list huge page size", "GET", "/open311/v2/requests.json?page_size=99999999999999999999", nil, 400, []string{`"code":400`}, nil},
+		{"list malformed date", "GET", "/open311/v2/requests.json?start_date=yesterday", nil, 400, []string{`"code":400`}, nil},
+		{"list window over a year", "GET", "/open311/v2/requests.json?start_date=2020-01-01&end_date=2026-01-01", nil, 400, []string{`"code":400`}, nil},
+		{"list hostile service code", "GET", "/open311/v2/requests.json?service_code=%27%3B+drop+table+reports%3B+--", nil, 200, []string{`[]`}, nil},
 		{"post json", "POST", "/open311/v2/requests.json", validPost("k1"), 201, []string{`[{"service_request_id":"SDA-`}, nil},
 		{"post xml", "POST", "/open311/v2/requests.xml", validPost("k1"), 201,
 			[]string{"<service_requests><request><service_request_id>SDA-"}, nil},
@@ -183,7 +197,7 @@ func TestOpen311PostIdempotentAndPaging(t *testing.T) {
 		t.Fatalf("repeat with the same Idempotency-Key created %s and %s", ids[0], ids[1])
 	}
 	r, err := e.svc.Get(ctxT(t), ids[0])
-	if err != nil || r.Source != SourceAPI || r.Contact.Name != "Budi" || r.Identity != IdentityPublic {
+	if err != nil || r.Source != api.SourceAPI || r.Contact.Name != "Budi" || r.Identity != api.IdentityPublic {
 		t.Fatalf("created report %+v (%v)", r, err)
 	}
 	// 3 public: SDA-PUB311, SDA-ANO311, the posted one. Newest first, 2 a page.
@@ -216,7 +230,7 @@ func TestOpen311PostIdempotentAndPaging(t *testing.T) {
 func TestOpen311PostBodyLimit(t *testing.T) {
 	_, ec := newOpen311(t)
 	big := validPost("k1")
-	big.Set("description", strings.Repeat("a", maxOpen311Body+10))
+	big.Set("description", strings.Repeat("a", api.MaxOpen311Body+10))
 	rec := do(ec, "POST", "/open311/v2/requests.json", big, nil)
 	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), `"code":413`) {
 		t.Fatalf("big body: %d %s", rec.Code, rec.Body)

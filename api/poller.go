@@ -57,17 +57,17 @@ func (p *Poller) PollOnce(ctx context.Context) error {
 	if p.client == nil {
 		return nil
 	}
-	numbers, err := p.svc.rdb.ZRange(ctx, p.svc.k.extOpen(), 0, -1).Result()
-	if err != nil {
-		return fmt.Errorf("poller: open reports: %w", err)
-	}
-	reports, err := p.svc.st.getMany(ctx, numbers)
-	if err != nil {
-		return fmt.Errorf("poller: %w", err)
-	}
 	var errs []error
-	for i := 0; i < len(reports); i += p.batch {
-		part := reports[i:min(i+p.batch, len(reports))]
+	after := ""
+	for {
+		part, err := p.svc.store.OpenExternal(ctx, after, p.batch)
+		if err != nil {
+			return errors.Join(append(errs, fmt.Errorf("poller: open reports: %w", err))...)
+		}
+		if len(part) == 0 {
+			return errors.Join(errs...)
+		}
+		after = part[len(part)-1].Number
 		byID := map[string]*Report{}
 		ids := make([]string, 0, len(part))
 		for _, r := range part {
@@ -87,37 +87,35 @@ func (p *Poller) PollOnce(ctx context.Context) error {
 			}
 		}
 	}
-	return errors.Join(errs...)
 }
 
-// apply turns what the external server says into our changes.
+// apply turns what the external server says into our changes, in one
+// transaction: a changed status (the citizen is told), or changed notes as a
+// reply, and the external state seen.
 func (p *Poller) apply(ctx context.Context, r *Report, q open311.Request) error {
-	target := r.Status
-	if st, ok := ParseStatus(q.StatusDetail); ok && q.StatusDetail != "" {
-		target = st // an Aduan-compatible server says exactly
-	} else if q.Status == "closed" && r.Status.Open() {
-		target = StatusResolved
-	} else if q.Status == "open" && !r.Status.Open() {
-		target = StatusInProgress
-	}
 	seen := "poll:" + q.Status + ":" + shortHash(q.StatusNotes)
-	switch {
-	case target != r.Status:
-		if _, err := p.svc.changeStatus(ctx, r.Number, ActorPoller, target, q.StatusNotes, seen); err != nil &&
-			!errors.Is(err, ErrConflict) {
-			return err
-		}
-	case q.StatusNotes != "" && q.StatusNotes != r.ExternalNotes:
-		if err := p.svc.adminReply(ctx, r.Number, ActorPoller, q.StatusNotes, seen); err != nil {
-			return err
-		}
-	}
-	_, err := p.svc.st.update(ctx, r.Number, func(r *Report) error {
+	_, err := p.svc.update(ctx, r.Number, func(r *Report) ([]Effect, error) {
 		if r.ExternalStatus == q.Status && r.ExternalNotes == q.StatusNotes {
-			return errNoChange
+			return nil, ErrNoChange
+		}
+		target := r.Status
+		if st, ok := ParseStatus(q.StatusDetail); ok && q.StatusDetail != "" {
+			target = st // an Aduan-compatible server says exactly
+		} else if q.Status == "closed" && r.Status.Open() {
+			target = StatusResolved
+		} else if q.Status == "open" && !r.Status.Open() {
+			target = StatusInProgress
+		}
+		var effects []Effect
+		switch {
+		case r.HasEvent(seen):
+		case target != r.Status:
+			effects = p.svc.applyStatus(r, ActorPoller, target, q.StatusNotes, seen)
+		case q.StatusNotes != "" && q.StatusNotes != r.ExternalNotes:
+			effects = p.svc.applyReply(r, ActorPoller, q.StatusNotes, seen)
 		}
 		r.ExternalStatus, r.ExternalNotes = q.Status, q.StatusNotes
-		return nil
-	}, nil)
+		return effects, nil
+	})
 	return err
 }

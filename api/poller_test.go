@@ -1,6 +1,8 @@
-package api
+package api_test
 
 import (
+	"github.com/aduan-id/aduan/api"
+
 	"strings"
 	"testing"
 )
@@ -14,7 +16,7 @@ func TestPoller(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	stop := run(t, quick(NewForwarder(e.svc, externalCfg(f))).Run)
+	stop := run(t, quick(api.NewForwarder(e.svc, externalCfg(f))).Run)
 	eventually(t, "both forwarded", func() bool {
 		a, _ := e.svc.Get(ctx, "SDA-POL001")
 		b, _ := e.svc.Get(ctx, "SDA-POL002")
@@ -23,21 +25,21 @@ func TestPoller(t *testing.T) {
 	stop()
 	a, _ := e.svc.Get(ctx, "SDA-POL001")
 	ext := a.ServiceRequestID
-	p := NewPoller(e.svc, externalCfg(f))
-	p.batch = 1
+	p := api.NewPoller(e.svc, externalCfg(f))
+	p.SetBatch(1)
 	base := len(e.notes.texts())
 	steps := []struct {
 		name          string
 		status, notes string
-		wantStatus    Status
+		wantStatus    api.Status
 		wantNotices   int
 		wantFlows     int
 	}{
-		{"nothing changed", "open", "", StatusReceived, 0, 0},
-		{"notes while open", "open", "Dijadwalkan Senin", StatusReceived, 1, 0},
-		{"same again", "open", "Dijadwalkan Senin", StatusReceived, 1, 0},
-		{"closed", "closed", "Sudah diperbaiki", StatusResolved, 1, 1},
-		{"closed again", "closed", "Sudah diperbaiki", StatusResolved, 1, 1},
+		{"nothing changed", "open", "", api.StatusReceived, 0, 0},
+		{"notes while open", "open", "Dijadwalkan Senin", api.StatusReceived, 1, 0},
+		{"same again", "open", "Dijadwalkan Senin", api.StatusReceived, 1, 0},
+		{"closed", "closed", "Sudah diperbaiki", api.StatusResolved, 1, 1},
+		{"closed again", "closed", "Sudah diperbaiki", api.StatusResolved, 1, 1},
 	}
 	for _, s := range steps {
 		f.setStatus(ext, s.status, s.notes)
@@ -61,7 +63,7 @@ func TestPoller(t *testing.T) {
 		gets := f.gets[before:]
 		f.mu.Unlock()
 		wantGets := 2 // batch of 1, two open reports
-		if s.wantStatus == StatusResolved {
+		if s.wantStatus == api.StatusResolved {
 			wantGets = 1 // the resolved one is no longer polled
 			if s.name == "closed" {
 				wantGets = 2
@@ -71,7 +73,7 @@ func TestPoller(t *testing.T) {
 			t.Fatalf("%s: %d GETs (%q), want %d", s.name, len(gets), gets, wantGets)
 		}
 	}
-	if fl := e.flows.all(); fl[0].Flow != FlowResolved || !strings.Contains(fl[0].Intro, "Sudah diperbaiki") {
+	if fl := e.flows.all(); fl[0].Flow != api.FlowResolved || !strings.Contains(fl[0].Intro, "Sudah diperbaiki") {
 		t.Fatalf("resolved flow %+v", fl)
 	}
 }

@@ -1,9 +1,10 @@
-package api
+package api_test
 
 import (
+	"github.com/aduan-id/aduan/api"
+
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,20 +22,20 @@ func TestIdentityNothingLeaks(t *testing.T) {
 	type seen struct{ listing, lookup, forwarded, webhook, stranger string }
 	tests := []struct {
 		identity    string
-		shows       Identity
+		shows       api.Identity
 		public      bool // number, title in listing/lookup/stranger status
 		nameOutside bool // name/phone in forwarded payload and webhook
 	}{
-		{"public", IdentityPublic, true, true},
-		{"anonim", IdentityAnonim, true, false},
-		{"rahasia", IdentityRahasia, false, false},
-		{"", IdentityRahasia, false, false},
-		{"Anonymous?", IdentityRahasia, false, false},
+		{"public", api.IdentityPublic, true, true},
+		{"anonim", api.IdentityAnonim, true, false},
+		{"rahasia", api.IdentityRahasia, false, false},
+		{"", api.IdentityRahasia, false, false},
+		{"Anonymous?", api.IdentityRahasia, false, false},
 	}
 	for _, tc := range tests {
 		t.Run("identity="+tc.identity, func(t *testing.T) {
 			hooks := newHookReceiver(t, nil)
-			e := newEnv(t, WithOutboundWebhooks(hooks.srv.URL))
+			e := newEnv(t, api.WithOutboundWebhooks(hooks.srv.URL))
 			ctx := ctxT(t)
 			f := newFake311(t, nil)
 			n := "SDA-PRV001"
@@ -45,14 +46,14 @@ func TestIdentityNothingLeaks(t *testing.T) {
 			if r.Identity != tc.shows {
 				t.Fatalf("identity %q stored as %q, want %q", tc.identity, r.Identity, tc.shows)
 			}
-			run(t, quick(NewForwarder(e.svc, externalCfg(f))).Run)
-			w := NewWebhookSender(e.svc, Config{WebhookSecret: testSecret, Retry: fastRetry()})
-			w.box.block = 50 * time.Millisecond
+			run(t, quick(api.NewForwarder(e.svc, externalCfg(f))).Run)
+			w := api.NewWebhookSender(e.svc, fast(api.Config{WebhookSecret: testSecret}))
 			run(t, w.Run)
 			eventually(t, "forwarded and webhook delivered", func() bool {
 				_, reports := f.counts()
 				b, _, _ := hooks.got()
-				return reports == 1 && len(b) == 1
+				r, _ := e.svc.Get(ctx, n)
+				return reports == 1 && len(b) == 1 && r.Forwarded()
 			})
 			var s seen
 			f.mu.Lock()
@@ -61,7 +62,7 @@ func TestIdentityNothingLeaks(t *testing.T) {
 			bodies, _, _ := hooks.got()
 			s.webhook = bodies[0]
 			ec := echo.New()
-			RegisterOpen311(ec.Group("/open311/v2"), e.svc, nil)
+			api.RegisterOpen311(ec.Group("/open311/v2"), e.svc, nil)
 			s.listing = do(ec, "GET", "/open311/v2/requests.json", nil, nil).Body.String() +
 				do(ec, "GET", "/open311/v2/requests.xml", nil, nil).Body.String() +
 				do(ec, "GET", "/open311/v2/requests.json?service_request_id="+n, nil, nil).Body.String()

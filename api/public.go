@@ -3,10 +3,8 @@ package api
 import (
 	"context"
 	"fmt"
-	"slices"
+	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // PublicQuery selects reports for the public Open311 GET requests.
@@ -23,22 +21,17 @@ type PublicQuery struct {
 const (
 	publicDefaultWindow = 90 * 24 * time.Hour
 	publicMaxPage       = 1000
+	publicMaxWindow     = 366 * 24 * time.Hour
 )
 
 // PublicRequests returns the public reports matching q, newest first.
 // Rahasia reports are never returned.
 func (s *Service) PublicRequests(ctx context.Context, q PublicQuery) ([]*Report, error) {
 	if len(q.IDs) > 0 {
-		var out []*Report
-		for _, id := range q.IDs {
-			r, err := s.PublicRequest(ctx, id)
-			if HTTPStatus(err) == 404 {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r)
+		// Per the spec, a list of ids ignores the other filters.
+		out, err := s.store.Public(ctx, PublicQuery{IDs: q.IDs, Page: 1, PageSize: publicMaxPage})
+		if err != nil {
+			return nil, fmt.Errorf("public requests: %w", err)
 		}
 		return out, nil
 	}
@@ -48,47 +41,37 @@ func (s *Service) PublicRequests(ctx context.Context, q PublicQuery) ([]*Report,
 	if q.Page < 1 {
 		q.Page = 1
 	}
+	if q.Page > MaxPage {
+		return nil, fmt.Errorf("page must be 1..%d: %w", MaxPage, ErrInvalid)
+	}
 	if q.Start.IsZero() && q.End.IsZero() {
 		q.Start = s.now().Add(-publicDefaultWindow)
 	}
 	if !q.Start.IsZero() && !q.End.IsZero() && q.End.Before(q.Start) {
 		return nil, fmt.Errorf("end_date before start_date: %w", ErrInvalid)
 	}
-	numbers, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{
-		Key: s.k.idxAll(), ByScore: true, Start: scoreMin(q.Start), Stop: scoreMax(q.End),
-	}).Result()
+	// The window is capped so that no public query scans years of records.
+	if q.Start.IsZero() {
+		q.Start = q.End.Add(-publicMaxWindow)
+	}
+	if q.End.IsZero() {
+		q.End = s.now()
+	}
+	if q.End.Sub(q.Start) > publicMaxWindow {
+		return nil, fmt.Errorf("start_date to end_date spans more than %d days: %w", int(publicMaxWindow.Hours()/24), ErrInvalid)
+	}
+	out, err := s.store.Public(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("public requests: %w", err)
 	}
-	slices.Reverse(numbers)
-	all, err := s.st.getMany(ctx, numbers)
-	if err != nil {
-		return nil, fmt.Errorf("public requests: %w", err)
-	}
-	var out []*Report
-	for _, r := range all {
-		switch {
-		case !r.Identity.Public(),
-			q.ServiceCode != "" && r.Category != q.ServiceCode,
-			q.Status != "" && r.Status.Open311Status() != q.Status:
-			continue
-		}
-		out = append(out, r)
-	}
-	lo := min((q.Page-1)*q.PageSize, len(out))
-	return out[lo:min(lo+q.PageSize, len(out))], nil
+	return out, nil
 }
 
 // PublicRequest returns one public report by service_request_id (the
 // tracking number, or the id an external server gave it). A rahasia report
 // is "not found", exactly like a missing one.
 func (s *Service) PublicRequest(ctx context.Context, id string) (*Report, error) {
-	r, err := s.st.get(ctx, NormalizeNumber(id))
-	if HTTPStatus(err) == 404 {
-		if n, ok := s.numberByExternalID(ctx, id); ok {
-			r, err = s.st.get(ctx, n)
-		}
-	}
+	r, err := s.byAnyID(ctx, id)
 	notFound := fmt.Errorf("service_request_id %s: %w", id, ErrNotFound) // same for rahasia and missing
 	if HTTPStatus(err) == 404 {
 		return nil, notFound
@@ -102,8 +85,11 @@ func (s *Service) PublicRequest(ctx context.Context, id string) (*Report, error)
 	return r, nil
 }
 
-// numberByExternalID maps an external service_request_id to a number.
-func (s *Service) numberByExternalID(ctx context.Context, id string) (string, bool) {
-	n, err := s.rdb.HGet(ctx, s.k.extID(), id).Result()
-	return n, err == nil && n != ""
+// byAnyID finds a report by tracking number or by an external server's id.
+func (s *Service) byAnyID(ctx context.Context, id string) (*Report, error) {
+	r, err := s.store.Get(ctx, NormalizeNumber(id))
+	if HTTPStatus(err) == 404 && strings.TrimSpace(id) != "" {
+		r, err = s.store.GetByExternalID(ctx, strings.TrimSpace(id))
+	}
+	return r, err
 }

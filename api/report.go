@@ -11,7 +11,6 @@ package api
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aduan-id/aduan/flows"
@@ -109,7 +108,17 @@ type Report struct {
 	Rating        int    `json:"rating,omitempty"`
 	RatingComment string `json:"rating_comment,omitempty"`
 
+	// FirstResponseAt is when an admin first answered the citizen (a reply,
+	// a question, or a status change with a note or to a closed status).
+	FirstResponseAt time.Time `json:"first_response_at,omitzero"`
+	// StatusNote is the note of the latest status change.
+	StatusNote string `json:"status_note,omitempty"`
+
+	// Timeline is the report's history, oldest first. Listings leave it nil.
 	Timeline []Event `json:"timeline"`
+	// Additions is the text the citizen added later (additions and answers),
+	// joined by newlines: filled by the store's Export only.
+	Additions string `json:"-"`
 }
 
 // Owner reports whether channel+chat is the conversation that filed it.
@@ -126,20 +135,7 @@ func (r *Report) HasEvent(id string) bool {
 func (r *Report) Forwarded() bool { return !r.ForwardedAt.IsZero() }
 
 // LastStatusNote is the note of the latest status change, if any.
-func (r *Report) LastStatusNote() string {
-	for i := len(r.Timeline) - 1; i >= 0; i-- {
-		if r.Timeline[i].Kind == EventStatus {
-			return r.Timeline[i].Text
-		}
-	}
-	return ""
-}
-
-// matches is the text search of List: title and description, case-insensitive.
-func (r *Report) matches(q string) bool {
-	q = strings.ToLower(q)
-	return strings.Contains(strings.ToLower(r.Title), q) || strings.Contains(strings.ToLower(r.Description), q)
-}
+func (r *Report) LastStatusNote() string { return r.StatusNote }
 
 // EventKind names a timeline entry.
 type EventKind string

@@ -1,13 +1,15 @@
-package api
+package api_test
 
 import (
+	"github.com/aduan-id/aduan/api"
+
 	"errors"
 	"strings"
 	"testing"
 )
 
 func TestSubmitTwiceOneReport(t *testing.T) {
-	e := newEnv(t, WithOutboundWebhooks("http://hook.invalid/x"))
+	e := newEnv(t, api.WithOutboundWebhooks("http://hook.invalid/x"))
 	ctx := ctxT(t)
 	env := submitEnv("SDA-AAA111", "telegram", "42", "public")
 	for range 2 {
@@ -20,7 +22,8 @@ func TestSubmitTwiceOneReport(t *testing.T) {
 	if err := e.svc.HandleAction(ctx, again); err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.svc.List(ctx, Filter{})
+	e.drain(t)
+	res, err := e.svc.List(ctx, api.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,25 +31,25 @@ func TestSubmitTwiceOneReport(t *testing.T) {
 		t.Fatalf("list = %d items, want the one report", res.Total)
 	}
 	r := res.Items[0]
-	if r.Agency != "DPUBMSDA" || r.Status != StatusReceived || r.Identity != IdentityPublic {
+	if r.Agency != "DPUBMSDA" || r.Status != api.StatusReceived || r.Identity != api.IdentityPublic {
 		t.Fatalf("report = agency %q status %q identity %q", r.Agency, r.Status, r.Identity)
 	}
-	n, err := e.svc.rdb.XLen(ctx, e.svc.k.fwdStream()).Result()
+	n, err := e.svc.RDB().XLen(ctx, e.svc.FwdStream()).Result()
 	if err != nil || n != 1 {
 		t.Fatalf("forward queue length = %d (%v), want 1", n, err)
 	}
-	n, err = e.svc.rdb.XLen(ctx, e.svc.k.hookStream()).Result()
+	n, err = e.svc.RDB().XLen(ctx, e.svc.HookStream()).Result()
 	if err != nil || n != 1 {
 		t.Fatalf("webhook queue length = %d (%v), want 1", n, err)
 	}
 }
 
 func TestParseIdentityMostProtective(t *testing.T) {
-	for in, want := range map[string]Identity{
-		"public": IdentityPublic, "PUBLIK": IdentityPublic, "anonim": IdentityAnonim, "rahasia": IdentityRahasia,
-		"": IdentityRahasia, "maybe": IdentityRahasia, "publicx": IdentityRahasia,
+	for in, want := range map[string]api.Identity{
+		"public": api.IdentityPublic, "PUBLIK": api.IdentityPublic, "anonim": api.IdentityAnonim, "rahasia": api.IdentityRahasia,
+		"": api.IdentityRahasia, "maybe": api.IdentityRahasia, "publicx": api.IdentityRahasia,
 	} {
-		if got := ParseIdentity(in); got != want {
+		if got := api.ParseIdentity(in); got != want {
 			t.Errorf("ParseIdentity(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -66,22 +69,22 @@ func TestListFilters(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := e.svc.ChangeStatus(ctx, "sda-l00000", "admin1", StatusVerified, ""); err != nil {
+	if err := e.svc.ChangeStatus(ctx, "sda-l00000", "admin1", api.StatusVerified, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name string
-		f    Filter
+		f    api.Filter
 		want []string
 	}{
-		{"all newest", Filter{}, []string{"SDA-L00002", "SDA-L00001", "SDA-L00000"}},
-		{"status", Filter{Status: StatusVerified}, []string{"SDA-L00000"}},
-		{"agency", Filter{Agency: "DLHK"}, []string{"SDA-L00002"}},
-		{"category", Filter{Category: "jalan"}, []string{"SDA-L00001", "SDA-L00000"}},
-		{"text", Filter{Query: "tps"}, []string{"SDA-L00002"}},
-		{"page 2", Filter{Size: 2, Page: 2}, []string{"SDA-L00000"}},
-		{"waiting", Filter{Sort: SortWaiting}, []string{"SDA-L00001", "SDA-L00002", "SDA-L00000"}},
-		{"channel none", Filter{Channel: "whatsapp"}, nil},
+		{"all newest", api.Filter{}, []string{"SDA-L00002", "SDA-L00001", "SDA-L00000"}},
+		{"status", api.Filter{Status: api.StatusVerified}, []string{"SDA-L00000"}},
+		{"agency", api.Filter{Agency: "DLHK"}, []string{"SDA-L00002"}},
+		{"category", api.Filter{Category: "jalan"}, []string{"SDA-L00001", "SDA-L00000"}},
+		{"text", api.Filter{Query: "tps"}, []string{"SDA-L00002"}},
+		{"page 2", api.Filter{Size: 2, Page: 2}, []string{"SDA-L00000"}},
+		{"waiting", api.Filter{Sort: api.SortWaiting}, []string{"SDA-L00001", "SDA-L00002", "SDA-L00000"}},
+		{"channel none", api.Filter{Channel: "whatsapp"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -98,8 +101,8 @@ func TestListFilters(t *testing.T) {
 			}
 		})
 	}
-	res, _ := e.svc.List(ctx, Filter{Status: StatusReceived})
-	if res.Count[StatusReceived] != 2 || res.Count[StatusVerified] != 1 || res.Total != 2 {
+	res, _ := e.svc.List(ctx, api.Filter{Status: api.StatusReceived})
+	if res.Count[api.StatusReceived] != 2 || res.Count[api.StatusVerified] != 1 || res.Total != 2 {
 		t.Fatalf("counts = %v total %d", res.Count, res.Total)
 	}
 }
@@ -116,16 +119,16 @@ func TestAdminActions(t *testing.T) {
 		run  func() error
 		want error
 	}{
-		{"reply", func() error { return e.svc.Reply(ctx, n, "admin1", "Sedang kami cek") }, nil},
-		{"empty reply", func() error { return e.svc.Reply(ctx, n, "admin1", " ") }, ErrInvalid},
-		{"note", func() error { return e.svc.AddInternalNote(ctx, n, "admin1", "cek lapangan besok") }, nil},
+		{"reply", func() error { return e.svc.Reply(ctx, n, "admin1", "Sedang kami cek", "") }, nil},
+		{"empty reply", func() error { return e.svc.Reply(ctx, n, "admin1", " ", "") }, api.ErrInvalid},
+		{"note", func() error { return e.svc.AddInternalNote(ctx, n, "admin1", "cek lapangan besok", "") }, nil},
 		{"reassign", func() error { return e.svc.Reassign(ctx, n, "super", "DLHK") }, nil},
-		{"reassign unknown", func() error { return e.svc.Reassign(ctx, n, "super", "NOPE") }, ErrInvalid},
-		{"ask", func() error { return e.svc.AskCitizen(ctx, n, "admin1", "Di sebelah mana?") }, nil},
-		{"status bad", func() error { return e.svc.ChangeStatus(ctx, n, "admin1", "done", "") }, ErrInvalid},
-		{"resolve", func() error { return e.svc.ChangeStatus(ctx, n, "admin1", StatusResolved, "Sudah ditambal") }, nil},
-		{"resolve again", func() error { return e.svc.ChangeStatus(ctx, n, "admin1", StatusResolved, "") }, ErrConflict},
-		{"unknown", func() error { return e.svc.Reply(ctx, "SDA-NOPE00", "a", "x") }, ErrNotFound},
+		{"reassign unknown", func() error { return e.svc.Reassign(ctx, n, "super", "NOPE") }, api.ErrInvalid},
+		{"ask", func() error { return e.svc.AskCitizen(ctx, n, "admin1", "Di sebelah mana?", "") }, nil},
+		{"status bad", func() error { return e.svc.ChangeStatus(ctx, n, "admin1", "done", "", "") }, api.ErrInvalid},
+		{"resolve", func() error { return e.svc.ChangeStatus(ctx, n, "admin1", api.StatusResolved, "Sudah ditambal", "") }, nil},
+		{"resolve again", func() error { return e.svc.ChangeStatus(ctx, n, "admin1", api.StatusResolved, "", "") }, api.ErrConflict},
+		{"unknown", func() error { return e.svc.Reply(ctx, "SDA-NOPE00", "a", "x", "") }, api.ErrNotFound},
 	}
 	for _, s := range steps {
 		err := s.run()
@@ -137,11 +140,11 @@ func TestAdminActions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Agency != "DLHK" || r.Status != StatusResolved {
+	if r.Agency != "DLHK" || r.Status != api.StatusResolved {
 		t.Fatalf("agency %q status %q", r.Agency, r.Status)
 	}
 	for _, ev := range r.CitizenTimeline() {
-		if ev.Kind == EventInternalNote {
+		if ev.Kind == api.EventInternalNote {
 			t.Fatal("internal note visible to the citizen")
 		}
 	}
@@ -150,7 +153,7 @@ func TestAdminActions(t *testing.T) {
 		t.Fatalf("notices = %q, want the reply only", texts)
 	}
 	fl := e.flows.all()
-	if len(fl) != 2 || fl[0].Flow != FlowAnswer || fl[1].Flow != FlowResolved || fl[1].Pending != n ||
+	if len(fl) != 2 || fl[0].Flow != api.FlowAnswer || fl[1].Flow != api.FlowResolved || fl[1].Pending != n ||
 		!strings.Contains(fl[1].Intro, "Sudah ditambal") || fl[0].Chat != "628" {
 		t.Fatalf("flows started = %+v", fl)
 	}

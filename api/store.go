@@ -2,206 +2,164 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"math/rand/v2"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
-// errNoChange, returned by an update func, ends the update without writing:
+// ReportStore is the record of the complaint side: reports with their
+// timelines, the outbox of the work a change causes, Open311 idempotency keys
+// and dead letters. It is a relational database (api/sqlstore: PostgreSQL in
+// production, SQLite as the embedded default); conversation state stays in
+// Redis. Every read is an indexed query: nothing loads all reports.
+//
+// Writes that change a report and the work that change causes (a notice to
+// the citizen, a forward, a webhook) commit in one transaction: the Effects
+// are rows of the outbox table, moved to Redis by the Relay.
+type ReportStore interface {
+	// Create inserts r, its timeline and effects in one transaction. When a
+	// report with r.Number exists, nothing is written and created is false
+	// (a redelivered submit action inserts once).
+	Create(ctx context.Context, r *Report, effects []Effect) (created bool, err error)
+	// CreateIdempotent is Create guarded by an Open311 Idempotency-Key (its
+	// hash): when the key was used before, nothing is written and the number
+	// created then is returned. Otherwise it returns r.Number.
+	CreateIdempotent(ctx context.Context, key string, r *Report, effects []Effect) (number string, err error)
+	// Update loads the report with its timeline under a write lock, calls fn
+	// and writes back, in one transaction: the report's fields, the events
+	// fn appended to r.Timeline (existing events are never rewritten) and the
+	// effects fn returned. UpdatedAt is set by the store. fn returning
+	// ErrNoChange ends without writing: Update returns the report as loaded
+	// and nil. ErrNotFound when there is no such report.
+	Update(ctx context.Context, number string, fn func(r *Report) ([]Effect, error)) (*Report, error)
+
+	// Get returns the report with its whole timeline (oldest first).
+	Get(ctx context.Context, number string) (*Report, error)
+	// GetByExternalID finds a report by the service_request_id an external
+	// complaint API gave it.
+	GetByExternalID(ctx context.Context, id string) (*Report, error)
+	// List is one page of the console's inbox. Items carry no Timeline.
+	List(ctx context.Context, f Filter) (*ListResult, error)
+	// Export calls fn for every report matching f (ignoring its paging), in
+	// the order of f.Sort, streaming: memory does not grow with the count.
+	// Items carry no Timeline; Additions holds the citizen's additions.
+	Export(ctx context.Context, f Filter, fn func(r *Report) error) error
+	// Public is one page of the public Open311 list: never a rahasia report,
+	// newest first. Each report's Timeline holds only its admins' replies.
+	Public(ctx context.Context, q PublicQuery) ([]*Report, error)
+	// Stats are the dashboard's aggregates, computed by the database.
+	Stats(ctx context.Context, q StatsQuery) (*Stats, error)
+	// ByChat lists the newest reports filed from one chat (no Timeline).
+	ByChat(ctx context.Context, channel, chatID string, limit int) ([]*Report, error)
+	// OpenExternal pages through open reports filed with an external server
+	// (External true), by number, after the given number (no Timeline).
+	OpenExternal(ctx context.Context, afterNumber string, limit int) ([]*Report, error)
+
+	// Outbox returns up to limit pending effects, oldest first.
+	Outbox(ctx context.Context, limit int) ([]OutboxEntry, error)
+	// OutboxDone removes relayed effects.
+	OutboxDone(ctx context.Context, seqs ...int64) error
+
+	// AddDeadLetter records d; a second call for the same (Stream, Entry)
+	// updates that dead letter instead of adding another. d.ID is set by the
+	// store when empty.
+	AddDeadLetter(ctx context.Context, d DeadLetter) error
+	// DeadLetters lists unresolved dead letters, newest first.
+	DeadLetters(ctx context.Context, q DeadLetterQuery) (*DeadLetterPage, error)
+	// DeadLetter returns one (ErrNotFound when missing or resolved).
+	DeadLetter(ctx context.Context, id string) (DeadLetter, error)
+	// ResolveDeadLetter marks it handled ("retried" or "discarded") by actor
+	// with a reason; it leaves the list. ErrNotFound when already resolved.
+	ResolveDeadLetter(ctx context.Context, id, how, actor, reason string) error
+
+	// Ping checks the database answers (for /readyz).
+	Ping(ctx context.Context) error
+}
+
+// ErrNoChange, returned by an Update func, ends the update without writing:
 // the change was already made (a redelivered action) or is not needed.
-var errNoChange = errors.New("no change")
+var ErrNoChange = errors.New("no change")
 
-// store keeps reports as JSON documents with sorted-set indexes. Every write
-// is a WATCH/MULTI on the report's key, so concurrent changes of one report
-// retry instead of losing one; extra writes (an outbox XADD) join the MULTI.
-type store struct {
-	rdb redis.UniversalClient
-	k   keys
+// errNoChange is the package's old name of ErrNoChange.
+var errNoChange = ErrNoChange
+
+// Effect kinds: what the Relay does with an outbox row.
+const (
+	// EffectNotice queues a bot.Outbound (JSON) to the citizen's chat.
+	EffectNotice = "notice"
+	// EffectStartFlow starts a flow in the citizen's conversation (JSON
+	// FlowStart).
+	EffectStartFlow = "start_flow"
+	// EffectForward queues the report for the forwarder (JSON {"number"}).
+	EffectForward = "forward"
+	// EffectWebhook queues one outbound webhook (JSON {"url","event_id",
+	// "number","body"}).
+	EffectWebhook = "webhook"
+)
+
+// Effect is work a report change causes, committed with it as an outbox row
+// and done at least once by the Relay. ID is unique per piece of work: the
+// relay's dedup key, so a relay crash between doing it and deleting the row
+// never does it twice.
+type Effect struct {
+	ID      string
+	Kind    string
+	Number  string // the report it belongs to
+	Payload []byte // JSON, by Kind
 }
 
-// extraFunc adds writes to the MULTI of a create or update.
-type extraFunc func(p redis.Pipeliner, r *Report) error
-
-func (s *store) get(ctx context.Context, number string) (*Report, error) {
-	raw, err := s.rdb.Get(ctx, s.k.report(number)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("report %s: %w", number, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get report %s: %w", number, err)
-	}
-	var r Report
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("decode report %s: %w", number, err)
-	}
-	return &r, nil
+// OutboxEntry is a pending effect.
+type OutboxEntry struct {
+	Seq       int64 // ascending in commit order (mostly)
+	CreatedAt time.Time
+	Effect
 }
 
-// getMany loads reports by number, skipping those that vanished.
-func (s *store) getMany(ctx context.Context, numbers []string) ([]*Report, error) {
-	out := make([]*Report, 0, len(numbers))
-	const batch = 200
-	for i := 0; i < len(numbers); i += batch {
-		part := numbers[i:min(i+batch, len(numbers))]
-		ks := make([]string, len(part))
-		for j, n := range part {
-			ks[j] = s.k.report(n)
-		}
-		vals, err := s.rdb.MGet(ctx, ks...).Result()
-		if err != nil {
-			return nil, fmt.Errorf("load reports: %w", err)
-		}
-		for j, v := range vals {
-			str, ok := v.(string)
-			if !ok {
-				continue
-			}
-			var r Report
-			if err := json.Unmarshal([]byte(str), &r); err != nil {
-				return nil, fmt.Errorf("decode report %s: %w", part[j], err)
-			}
-			out = append(out, &r)
-		}
-	}
-	return out, nil
+// StatsQuery selects what the dashboard counts. Zero values mean "any".
+type StatsQuery struct {
+	Agency   string    // an agency admin's scope
+	From, To time.Time // creation time range
+	// Overdue cut-offs, computed by the caller from its working-day calendar
+	// (a deadline only grows with its start, so "overdue" is "started before
+	// the cut-off"): a received report created before VerifyBefore; an open,
+	// never answered report created before RespondBefore; an answered open
+	// report whose citizen has been waiting since before RespondBefore.
+	VerifyBefore, RespondBefore time.Time
+	// Location is the zone of PerDay's days (default Asia/Jakarta).
+	Location *time.Location
 }
 
-// create stores a new report unless one with its number exists. created is
-// false (and nothing is written) for an existing number.
-func (s *store) create(ctx context.Context, r *Report, extra extraFunc) (created bool, err error) {
-	raw, err := json.Marshal(r)
-	if err != nil {
-		return false, fmt.Errorf("encode report %s: %w", r.Number, err)
-	}
-	key := s.k.report(r.Number)
-	err = s.retry(ctx, func() error {
-		return s.rdb.Watch(ctx, func(tx *redis.Tx) error {
-			n, err := tx.Exists(ctx, key).Result()
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				created = false
-				return nil
-			}
-			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.Set(ctx, key, raw, 0)
-				s.index(ctx, p, nil, r)
-				if extra != nil {
-					return extra(p, r)
-				}
-				return nil
-			})
-			created = err == nil
-			return err
-		}, key)
-	})
-	if err != nil {
-		return false, fmt.Errorf("create report %s: %w", r.Number, err)
-	}
-	return created, nil
+// Stats are the dashboard's aggregates.
+type Stats struct {
+	Total, Open, Overdue int
+	ByStatus             map[Status]int
+	ByCategory           map[string]int
+	ByKecamatan          map[string]int // "" for reports without one
+	ByAgency             map[string]int
+	// Responded counts reports with a first response; MedianResponse is the
+	// median of (FirstResponseAt - CreatedAt) over them.
+	Responded      int
+	MedianResponse time.Duration
+	// PerDay counts reports by creation day (in Location), oldest first, only
+	// days with reports.
+	PerDay []DayCount
 }
 
-// update applies fn to the stored report and writes it back with extra in one
-// MULTI. fn returning errNoChange ends without writing (update returns the
-// report and nil); any other error is returned as is.
-func (s *store) update(ctx context.Context, number string, fn func(r *Report) error, extra extraFunc) (*Report, error) {
-	key := s.k.report(number)
-	var out *Report
-	err := s.retry(ctx, func() error {
-		return s.rdb.Watch(ctx, func(tx *redis.Tx) error {
-			raw, err := tx.Get(ctx, key).Bytes()
-			if errors.Is(err, redis.Nil) {
-				return fmt.Errorf("report %s: %w", number, ErrNotFound)
-			}
-			if err != nil {
-				return err
-			}
-			var old, r Report
-			if err := json.Unmarshal(raw, &old); err != nil {
-				return fmt.Errorf("decode report %s: %w", number, err)
-			}
-			_ = json.Unmarshal(raw, &r)
-			if err := fn(&r); err != nil {
-				if errors.Is(err, errNoChange) {
-					out = &r
-					return nil
-				}
-				return err
-			}
-			r.UpdatedAt = time.Now().UTC()
-			enc, err := json.Marshal(&r)
-			if err != nil {
-				return fmt.Errorf("encode report %s: %w", number, err)
-			}
-			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.Set(ctx, key, enc, 0)
-				s.index(ctx, p, &old, &r)
-				if extra != nil {
-					return extra(p, &r)
-				}
-				return nil
-			})
-			if err == nil {
-				out = &r
-			}
-			return err
-		}, key)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("update report %s: %w", number, err)
-	}
-	return out, nil
+// DayCount is the number of reports created on one day.
+type DayCount struct {
+	Day string // YYYY-MM-DD
+	N   int
 }
 
-// index moves the report between indexes as its status or agency changes.
-func (s *store) index(ctx context.Context, p redis.Pipeliner, old, r *Report) {
-	z := redis.Z{Score: float64(r.CreatedAt.UnixMilli()), Member: r.Number}
-	if old == nil {
-		p.ZAdd(ctx, s.k.idxAll(), z)
-		if r.Channel != "" {
-			p.ZAdd(ctx, s.k.idxChat(r.Channel, r.ChatID), z)
-		}
-	}
-	if old == nil || old.Status != r.Status {
-		if old != nil {
-			p.ZRem(ctx, s.k.idxStatus(old.Status), r.Number)
-		}
-		p.ZAdd(ctx, s.k.idxStatus(r.Status), z)
-	}
-	if old == nil || old.Agency != r.Agency {
-		if old != nil {
-			p.ZRem(ctx, s.k.idxAgency(old.Agency), r.Number)
-		}
-		p.ZAdd(ctx, s.k.idxAgency(r.Agency), z)
-	}
-	if r.External {
-		if r.Status.Open() {
-			p.ZAdd(ctx, s.k.extOpen(), z)
-		} else {
-			p.ZRem(ctx, s.k.extOpen(), r.Number)
-		}
-	}
+// DeadLetterQuery selects dead letters. Zero values mean "any".
+type DeadLetterQuery struct {
+	Kind   string
+	Agency string // an agency admin's scope: only dead letters of its reports
+	Page   int    // 1-based
+	Size   int    // default 50, at most 200
 }
 
-// retry reruns a WATCH transaction that lost a race, with jitter.
-func (s *store) retry(ctx context.Context, fn func() error) error {
-	var err error
-	for attempt := 0; attempt < 20; attempt++ {
-		err = fn()
-		if !errors.Is(err, redis.TxFailedErr) {
-			return err
-		}
-		d := time.Duration(1+rand.IntN(5*(attempt+1))) * time.Millisecond
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(d):
-		}
-	}
-	return err
+// DeadLetterPage is one page of dead letters.
+type DeadLetterPage struct {
+	Items []DeadLetter
+	Total int
 }

@@ -16,9 +16,6 @@ import (
 // maxWebhookBody limits an inbound webhook body.
 const maxWebhookBody = 64 << 10
 
-// hookInTTL is how long an inbound event id is remembered.
-const hookInTTL = 7 * 24 * time.Hour
-
 // InboundEvent is what an external back office posts to /webhooks/reports.
 type InboundEvent struct {
 	EventID          string `json:"event_id"`
@@ -93,39 +90,28 @@ func (ev *InboundEvent) validate() error {
 }
 
 // ApplyEvent applies an external event once per event id (a replay is a
-// no-op that succeeds).
+// no-op that succeeds): the event id becomes the timeline event's id, checked
+// and written in the report's transaction.
 func (s *Service) ApplyEvent(ctx context.Context, ev InboundEvent) error {
-	number := NormalizeNumber(ev.TrackingNumber)
-	if number == "" {
-		if n, ok := s.numberByExternalID(ctx, ev.ServiceRequestID); ok {
-			number = n
-		} else {
-			number = NormalizeNumber(ev.ServiceRequestID)
-		}
+	id := ev.TrackingNumber
+	if strings.TrimSpace(id) == "" {
+		id = ev.ServiceRequestID
 	}
-	if _, err := s.st.get(ctx, number); err != nil {
+	r, err := s.byAnyID(ctx, id)
+	if err != nil {
 		return err
 	}
-	marker := s.k.hookIn(ev.EventID)
-	fresh, err := s.rdb.SetNX(ctx, marker, 1, hookInTTL).Result()
-	if err != nil {
-		return fmt.Errorf("webhook event id: %w", err)
-	}
-	if !fresh {
-		return nil
-	}
+	eventID := "wh:" + shortHash(ev.EventID)
 	switch ev.Type {
 	case "reply":
-		err = s.Reply(ctx, number, ActorWebhook, ev.Text)
+		err = s.adminReply(ctx, r.Number, ActorWebhook, ev.Text, eventID)
 	case "question":
-		err = s.AskCitizen(ctx, number, ActorWebhook, ev.Text)
+		err = s.askCitizen(ctx, r.Number, ActorWebhook, ev.Text, eventID)
 	case "status":
 		st, _ := ParseStatus(ev.Status)
-		_, err = s.changeStatus(ctx, number, ActorWebhook, st, ev.Note, "wh:"+ev.EventID)
+		_, err = s.changeStatus(ctx, r.Number, ActorWebhook, st, ev.Note, eventID)
 	}
 	if err != nil {
-		// Let the sender retry the event.
-		_ = s.rdb.Del(context.WithoutCancel(ctx), marker).Err()
 		return fmt.Errorf("webhook %s: %w", ev.Type, err)
 	}
 	return nil

@@ -7,11 +7,11 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/aduan-id/aduan/api/open311"
+	"github.com/aduan-id/aduan/bot/queue"
 )
 
 // WebhookSender delivers queued outbound webhooks (HookEvent JSON, signed
@@ -20,43 +20,48 @@ import (
 // for 4xx other than 408/429 and for too many attempts, takeover of entries a
 // dead process left.
 type WebhookSender struct {
-	svc  *Service
-	cfg  Config
-	http *http.Client
-	box  *outbox
+	svc    *Service
+	cfg    Config
+	http   *http.Client
+	worker *queue.Worker
+	perURL *perTarget
 }
 
 const groupWebhooks = "webhooks"
 
+// webhooksPerURL bounds the deliveries in flight to one receiver, so one
+// slow receiver neither stalls the others nor is flooded.
+const webhooksPerURL = 2
+
 // NewWebhookSender returns a sender; run it with Run in one goroutine.
 func NewWebhookSender(svc *Service, cfg Config) *WebhookSender {
 	cfg = cfg.withDefaults()
-	w := &WebhookSender{svc: svc, cfg: cfg, http: &http.Client{Timeout: cfg.HTTPTimeout}}
-	consumer := cfg.Consumer
-	if consumer == "" {
-		consumer = consumerName("hook")
-	}
-	w.box = &outbox{
-		svc: svc, stream: svc.k.hookStream(), group: groupWebhooks, consumer: consumer, kind: DeadWebhook,
-		retry: cfg.Retry, handle: w.handle, log: svc.log.With("component", "webhooks"),
-		target: func(m redis.XMessage) string { s, _ := m.Values["url"].(string); return s },
-	}
+	w := &WebhookSender{svc: svc, cfg: cfg, http: &http.Client{Timeout: cfg.HTTPTimeout},
+		perURL: newPerTarget(webhooksPerURL)}
+	w.worker = svc.newWorker(cfg, DeadWebhook, groupWebhooks, svc.k.hookStream(), cfg.WebhookConcurrency, w.handle,
+		func(m queue.Message) queue.Description {
+			return queue.Description{Number: m.Values["number"], Target: redactURL(m.Values["url"]),
+				Log: []any{"event_id", m.Values["event_id"]}}
+		}, nil, svc.log.With("component", "webhooks"))
 	return w
 }
 
 // Run sends until ctx ends.
-func (w *WebhookSender) Run(ctx context.Context) error { return w.box.run(ctx) }
+func (w *WebhookSender) Run(ctx context.Context) error { return w.worker.Run(ctx) }
 
-func (w *WebhookSender) handle(ctx context.Context, m redis.XMessage) error {
-	u, _ := m.Values["url"].(string)
-	body, _ := m.Values["body"].(string)
-	id, _ := m.Values["event_id"].(string)
+func (w *WebhookSender) handle(ctx context.Context, m queue.Message) error {
+	u, body, id := m.Values["url"], m.Values["body"], m.Values["event_id"]
 	if u == "" {
-		return permanent(fmt.Errorf("webhook entry without url"))
+		return queue.Permanent(fmt.Errorf("webhook entry without url"))
 	}
+	release, err := w.perURL.acquire(ctx, u)
+	if err != nil {
+		return err
+	}
+	defer release()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader([]byte(body)))
 	if err != nil {
-		return permanent(fmt.Errorf("webhook request: %w", err))
+		return queue.Permanent(fmt.Errorf("webhook request: %w", err))
 	}
 	ts := time.Now().Unix()
 	req.Header.Set("Content-Type", "application/json")
@@ -74,4 +79,31 @@ func (w *WebhookSender) handle(ctx context.Context, m redis.XMessage) error {
 	}
 	return classify(&open311.StatusError{Code: resp.StatusCode,
 		RetryAfter: open311.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())})
+}
+
+// perTarget limits concurrent work per key (a receiving URL).
+type perTarget struct {
+	mu    sync.Mutex
+	limit int
+	sems  map[string]chan struct{}
+}
+
+func newPerTarget(limit int) *perTarget {
+	return &perTarget{limit: limit, sems: map[string]chan struct{}{}}
+}
+
+func (p *perTarget) acquire(ctx context.Context, key string) (release func(), err error) {
+	p.mu.Lock()
+	sem, ok := p.sems[key]
+	if !ok {
+		sem = make(chan struct{}, p.limit)
+		p.sems[key] = sem
+	}
+	p.mu.Unlock()
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

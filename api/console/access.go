@@ -44,8 +44,7 @@ func (c *Console) loadReport(ec echo.Context) (*api.Report, error) {
 		return nil, c.renderError(ec, http.StatusNotFound)
 	}
 	if err != nil {
-		c.log.Error("console: load report", "err", err)
-		return nil, c.renderError(ec, http.StatusInternalServerError)
+		return nil, c.serviceError(ec, "load report", err)
 	}
 	if !canSee(account(ec), r) {
 		c.auditf(ec, AuditDenied, r.Number, "report of another agency")
@@ -55,11 +54,14 @@ func (c *Console) loadReport(ec echo.Context) (*api.Report, error) {
 }
 
 // serviceError turns an api error into an error page; unknown errors are
-// logged and shown as a plain 500.
+// logged and shown as a plain 503 (the database or Redis is away).
 func (c *Console) serviceError(ec echo.Context, what string, err error) error {
 	code := api.HTTPStatus(err)
 	if code == http.StatusInternalServerError {
+		// Not a refusal but trouble behind us (the database or Redis down):
+		// a plain "try again shortly" page, the cause in the log.
 		c.log.Error("console: "+what, "err", err)
+		code = http.StatusServiceUnavailable
 	}
 	return c.renderError(ec, code)
 }

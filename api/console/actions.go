@@ -21,6 +21,17 @@ func formText(ec echo.Context, name string) (string, bool) {
 	return v, v != "" && len([]rune(v)) <= maxText
 }
 
+// requestID is the form's one-time id (rendered into every report form), so
+// the same form submitted twice — a double click, a browser retry after a
+// dropped connection — changes the report once and tells the citizen once.
+func requestID(ec echo.Context) string {
+	v := strings.TrimSpace(ec.FormValue("rid"))
+	if len(v) > 64 {
+		return ""
+	}
+	return account(ec).Email + ":" + v
+}
+
 // done redirects back to the report with a flash message (POST-redirect-GET).
 func done(ec echo.Context, number, flash string) error {
 	return ec.Redirect(http.StatusSeeOther, "/console/reports/"+url.PathEscape(number)+"?ok="+url.QueryEscape(flash))
@@ -41,7 +52,7 @@ func (c *Console) reply(ec echo.Context) error {
 	if !ok {
 		return c.renderError(ec, http.StatusBadRequest)
 	}
-	if err := c.svc.Reply(ec.Request().Context(), r.Number, account(ec).Email, text); err != nil {
+	if err := c.svc.Reply(ec.Request().Context(), r.Number, account(ec).Email, text, requestID(ec)); err != nil {
 		return c.serviceError(ec, "reply", err)
 	}
 	c.auditf(ec, AuditReply, r.Number, "")
@@ -51,7 +62,7 @@ func (c *Console) reply(ec echo.Context) error {
 // textAction is a handler that sends one typed text about a report through
 // the service (a question to the citizen, an internal note), audits it and
 // returns to the report.
-func (c *Console) textAction(what, audit, flash string, call func(svc *api.Service, ctx context.Context, number, actor, text string) error) echo.HandlerFunc {
+func (c *Console) textAction(what, audit, flash string, call func(svc *api.Service, ctx context.Context, number, actor, text, requestID string) error) echo.HandlerFunc {
 	return func(ec echo.Context) error {
 		r, err := c.loadReport(ec)
 		if r == nil {
@@ -61,7 +72,7 @@ func (c *Console) textAction(what, audit, flash string, call func(svc *api.Servi
 		if !ok {
 			return c.renderError(ec, http.StatusBadRequest)
 		}
-		if err := call(c.svc, ec.Request().Context(), r.Number, account(ec).Email, text); err != nil {
+		if err := call(c.svc, ec.Request().Context(), r.Number, account(ec).Email, text, requestID(ec)); err != nil {
 			return c.serviceError(ec, what, err)
 		}
 		c.auditf(ec, audit, r.Number, "")
@@ -80,7 +91,7 @@ func (c *Console) changeStatus(ec echo.Context) error {
 	if !st.Valid() || len([]rune(note)) > maxText {
 		return c.renderError(ec, http.StatusBadRequest)
 	}
-	if err := c.svc.ChangeStatus(ec.Request().Context(), r.Number, account(ec).Email, st, note); err != nil {
+	if err := c.svc.ChangeStatus(ec.Request().Context(), r.Number, account(ec).Email, st, note, requestID(ec)); err != nil {
 		return c.serviceError(ec, "change status", err)
 	}
 	c.auditf(ec, AuditStatus, r.Number, string(r.Status)+" -> "+string(st))

@@ -25,6 +25,8 @@ const (
 	AuditNote         = "note"
 	AuditReassign     = "reassign"
 	AuditRetry        = "retry_dead_letter"
+	AuditDiscard      = "discard_dead_letter"
+	AuditExport       = "export_csv"
 	AuditDenied       = "denied"
 )
 

@@ -121,9 +121,10 @@ func TestBrowserEndToEnd(t *testing.T) {
 			t.Errorf("%d messages queued for chat %s", n, other)
 		}
 	}
-	done := make(chan struct{})
+	done, relayed := make(chan struct{}), make(chan struct{})
 	go func() { defer close(done); _ = w.sender.Run(w.run) }()
-	t.Cleanup(func() { w.stop(); <-done })
+	go func() { defer close(relayed); _ = w.relay.Run(w.run) }()
+	t.Cleanup(func() { w.stop(); <-done; <-relayed })
 	sentTo := func(chat, text string) func([]telegramtest.Call) bool {
 		return func(calls []telegramtest.Call) bool {
 			for _, c := range calls {

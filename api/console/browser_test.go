@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/api/sqlstore/sqlstoretest"
 	"github.com/aduan-id/aduan/bot"
 	"github.com/aduan-id/aduan/bot/redistest"
 	"github.com/aduan-id/aduan/bot/telegram"
@@ -83,6 +84,7 @@ type e2eWorld struct {
 	sender *bot.ReplySender
 	run    context.Context
 	stop   context.CancelFunc
+	relay  *api.Relay
 }
 
 func newE2EWorld(t *testing.T) *e2eWorld {
@@ -103,7 +105,11 @@ func newE2EWorld(t *testing.T) *e2eWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := api.NewService(rdb, prefix, set.Catalog(), bot.NewNotifier(rdb, keys), disp, set, nil)
+	citizens := struct {
+		*bot.QueueNotifier
+		*bot.Dispatcher
+	}{bot.NewNotifier(rdb, keys), disp}
+	svc := api.NewService(sqlstoretest.Open(t, "sqlite"), rdb, prefix, set.Catalog(), citizens, set, nil)
 	con := New(Config{Prefix: prefix, MediaStore: media}, rdb, svc, set.Catalog(), slog.New(slog.DiscardHandler))
 	e := echo.New()
 	con.Register(e)
@@ -112,6 +118,7 @@ func newE2EWorld(t *testing.T) *e2eWorld {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	w := &e2eWorld{t: t, rdb: rdb, keys: keys, svc: svc, con: con, tg: fake, srv: srv, run: ctx, stop: cancel,
+		relay: api.NewRelay(svc),
 		sender: bot.NewReplySender(rdb, keys, map[string]bot.Sender{bot.ChannelTelegram: adapter},
 			bot.SenderConfig{Limits: map[string]bot.Limit{}, Block: 50 * time.Millisecond, BackoffBase: 100 * time.Millisecond}, nil)}
 	w.seed(media)
@@ -161,15 +168,18 @@ func (w *e2eWorld) seed(media bot.MediaStore) {
 			t.Fatalf("seed %s: %v", s.number, err)
 		}
 		if s.status != "" {
-			if err := w.svc.ChangeStatus(ctx, s.number, "seed@sidoarjo.go.id", s.status, ""); err != nil {
+			if err := w.svc.ChangeStatus(ctx, s.number, "seed@sidoarjo.go.id", s.status, "", ""); err != nil {
 				t.Fatalf("seed status %s: %v", s.number, err)
 			}
 		}
 	}
-	if err := w.svc.AddInternalNote(ctx, "SDA-JLN001", "koordinator@sidoarjo.go.id", "Sudah dikoordinasikan dengan UPT Jalan wilayah Waru."); err != nil {
+	if err := w.svc.AddInternalNote(ctx, "SDA-JLN001", "koordinator@sidoarjo.go.id", "Sudah dikoordinasikan dengan UPT Jalan wilayah Waru.", ""); err != nil {
 		t.Fatal(err)
 	}
 	// The seeding's own notices are not part of what the test checks.
+	if _, err := w.relay.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
 	for shard := range w.keys.Shards {
 		if err := w.rdb.Del(ctx, w.keys.Outbound(shard)).Err(); err != nil {
 			t.Fatal(err)
@@ -180,6 +190,9 @@ func (w *e2eWorld) seed(media bot.MediaStore) {
 // queued returns the outbound messages waiting for a chat.
 func (w *e2eWorld) queued(channel, chat string) []bot.Outbound {
 	w.t.Helper()
+	if _, err := w.relay.Drain(ctxT(w.t)); err != nil { // what the console committed, to the streams
+		w.t.Fatal(err)
+	}
 	msgs, err := w.rdb.XRange(ctxT(w.t), w.keys.Outbound(w.keys.Shard(channel, chat)), "-", "+").Result()
 	if err != nil {
 		w.t.Fatal(err)

@@ -3,7 +3,6 @@ package console
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
@@ -24,6 +23,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/api/sqlstore/sqlstoretest"
 	"github.com/aduan-id/aduan/bot"
 	"github.com/aduan-id/aduan/bot/bottest"
 	"github.com/aduan-id/aduan/bot/redistest"
@@ -35,36 +35,48 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// fakeNotifier records what the service queued for citizens.
-type fakeNotifier struct {
-	mu   sync.Mutex
-	msgs []bot.Outbound
+// fakeCitizens records what the service (through the outbox relay) queued
+// for citizens and the flows it started; each id once, like the real ones.
+type fakeCitizens struct {
+	mu      sync.Mutex
+	seen    map[string]bool
+	msgs    []bot.Outbound
+	started []string // "channel chat flow pending"
+	drain   func()
 }
 
-func (f *fakeNotifier) Notify(_ context.Context, m bot.Outbound) error {
+func (f *fakeCitizens) NotifyOnce(_ context.Context, id string, m bot.Outbound) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.msgs = append(f.msgs, m)
+	if !f.seen[id] {
+		f.seen[id] = true
+		f.msgs = append(f.msgs, m)
+	}
 	return nil
 }
 
-func (f *fakeNotifier) sent() []bot.Outbound {
+func (f *fakeCitizens) StartFlowOnce(_ context.Context, id, channel, chatID, flowID, pending, _ string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.seen[id] {
+		f.seen[id] = true
+		f.started = append(f.started, channel+" "+chatID+" "+flowID+" "+pending)
+	}
+	return nil
+}
+
+func (f *fakeCitizens) sent() []bot.Outbound {
+	f.drain()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]bot.Outbound(nil), f.msgs...)
 }
 
-// fakeFlows records flows started from outside the chat.
-type fakeFlows struct {
-	mu      sync.Mutex
-	started []string // "channel chat flow pending"
-}
-
-func (f *fakeFlows) StartFlow(_ context.Context, channel, chatID, flowID, pending, _ string) error {
+func (f *fakeCitizens) startedFlows() []string {
+	f.drain()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.started = append(f.started, channel+" "+chatID+" "+flowID+" "+pending)
-	return nil
+	return append([]string(nil), f.started...)
 }
 
 func testCatalog() *flows.Catalog {
@@ -87,8 +99,9 @@ type harness struct {
 	svc    *api.Service
 	rdb    redis.UniversalClient
 	prefix string
-	notes  *fakeNotifier
-	flows  *fakeFlows
+	notes  *fakeCitizens
+	flows  *fakeCitizens
+	store  api.ReportStore
 	cfg    Config
 	seq    int
 	logs   bottest.LogBuffer
@@ -99,9 +112,9 @@ type harness struct {
 func newHarness(t *testing.T, mutate func(*Config)) *harness {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
-	h := &harness{t: t, rdb: rdb, prefix: prefix, notes: &fakeNotifier{}, flows: &fakeFlows{}}
+	cit := &fakeCitizens{seen: map[string]bool{}}
+	h := &harness{t: t, rdb: rdb, prefix: prefix, notes: cit, flows: cit, store: sqlstoretest.Open(t, "sqlite")}
 	cat := testCatalog()
-	h.svc = api.NewService(rdb, prefix, cat, h.notes, h.flows, nil, nil)
 	media, err := bot.NewDirMediaStore(t.TempDir(), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +125,13 @@ func newHarness(t *testing.T, mutate func(*Config)) *harness {
 	}
 	h.cfg = cfg
 	log := slog.New(slog.NewJSONHandler(&h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.svc = api.NewService(rdb, prefix, cat, h.notes, h.flows, nil, log)
+	h.svc = api.NewService(h.store, rdb, prefix, cat, cit, nil, log)
+	relay := api.NewRelay(h.svc)
+	cit.drain = func() {
+		if _, err := relay.Drain(context.Background()); err != nil {
+			t.Errorf("relay: %v", err)
+		}
+	}
 	h.con = New(cfg, rdb, h.svc, cat, log)
 	t.Cleanup(func() {
 		// Personal data, passwords and report text never reach the logs.
@@ -238,20 +257,19 @@ func (h *harness) report(s reportSpec) {
 	}
 }
 
-// deadLetter records a dead letter the way the complaint side's forwarder
-// does (its hash and index; see api/deadletter.go).
+// deadLetter records d as a worker would: through the store.
 func (h *harness) deadLetter(d api.DeadLetter) {
 	h.t.Helper()
-	raw, err := json.Marshal(d)
-	if err != nil {
-		h.t.Fatal(err)
+	if d.FirstAt.IsZero() {
+		d.FirstAt, d.LastAt = time.Now().UTC(), time.Now().UTC()
 	}
-	base := h.prefix + ":rpt:{rpt}:"
-	ctx := ctxT(h.t)
-	if err := h.rdb.HSet(ctx, base+"dead", d.ID, raw).Err(); err != nil {
-		h.t.Fatal(err)
+	if d.Stream == "" {
+		d.Stream = h.prefix + ":rpt:{rpt}:fwd"
 	}
-	if err := h.rdb.ZAdd(ctx, base+"dead:idx", redis.Z{Score: float64(d.At.UnixMilli()), Member: d.ID}).Err(); err != nil {
+	if d.Entry == "" {
+		d.Entry = d.ID
+	}
+	if err := h.store.AddDeadLetter(ctxT(h.t), d); err != nil {
 		h.t.Fatal(err)
 	}
 }

@@ -31,6 +31,7 @@ type inboxData struct {
 	Channels   []string
 	Statuses   []api.Status
 	ShowAgency bool
+	ExportURL  string
 }
 
 type inboxQuery struct {
@@ -68,15 +69,23 @@ func (c *Console) inbox(ec echo.Context) error {
 	if scope := scopeAgency(a); scope != "" {
 		f.Agency, q.Agency = scope, scope
 	}
-	f.Page, _ = strconv.Atoi(ec.QueryParam("page"))
+	if v := ec.QueryParam("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > api.MaxPage {
+			return c.renderError(ec, http.StatusBadRequest)
+		}
+		f.Page = n
+	}
 	f.Size = c.cfg.PageSize
 	res, err := c.svc.List(ec.Request().Context(), f)
 	if err != nil {
 		return c.serviceError(ec, "inbox", err)
 	}
 	now := c.cfg.Now()
+	export := q.values()
 	d := inboxData{
-		Q: q, Total: res.Total, Page: res.Page, Pages: max(1, (res.Total+res.Size-1)/res.Size),
+		ExportURL: "/console/export.csv?" + export.Encode(),
+		Q:         q, Total: res.Total, Page: res.Page, Pages: max(1, (res.Total+res.Size-1)/res.Size),
 		Categories: c.catalog.Services, Agencies: c.catalog.Agencies, Kecamatan: c.catalog.Kecamatan,
 		Channels: []string{"telegram", "whatsapp", "terminal"}, Statuses: api.Statuses,
 		ShowAgency: scopeAgency(a) == "",
@@ -114,7 +123,8 @@ func (c *Console) inbox(ec echo.Context) error {
 // filter turns the query into an api.Filter; ok is false for a malformed
 // status, date or sort.
 func (c *Console) filter(q inboxQuery) (api.Filter, bool) {
-	f := api.Filter{Category: q.Category, Agency: q.Agency, Kecamatan: q.Kecamatan, Channel: q.Channel, Query: q.Text}
+	f := api.Filter{Category: q.Category, Agency: q.Agency, Kecamatan: q.Kecamatan, Channel: q.Channel}
+	f.Query, f.Number, f.Phone = api.ParseSearch(q.Text, c.catalog.Region.TrackingPrefix)
 	if q.Status != "" {
 		st := api.Status(q.Status)
 		if !st.Valid() {

@@ -30,7 +30,7 @@ func seedInbox(h *harness) {
 	h.report(reportSpec{Number: "SDA-R2", Category: "banjir", Kecamatan: "Candi", Title: "Saluran tersumbat", At: day(2), Channel: bot.ChannelWhatsApp})
 	h.report(reportSpec{Number: "SDA-R3", Category: "sampah", Kecamatan: "Waru", Title: "Sampah menumpuk", At: day(3)})
 	h.report(reportSpec{Number: "SDA-R4", Category: "jalan", Kecamatan: "Taman", Title: "Jembatan retak", At: day(10)})
-	if err := h.svc.ChangeStatus(ctxT(h.t), "SDA-R4", "x@y.id", api.StatusVerified, ""); err != nil {
+	if err := h.svc.ChangeStatus(ctxT(h.t), "SDA-R4", "x@y.id", api.StatusVerified, "", ""); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -111,9 +111,9 @@ func TestDeadLetters(t *testing.T) {
 	h.report(reportSpec{Number: "SDA-D1", Category: "jalan", Identity: "public"})
 	h.report(reportSpec{Number: "SDA-D2", Category: "sampah", Identity: "public"})
 	fwd := h.prefix + ":rpt:{rpt}:fwd"
-	h.deadLetter(api.DeadLetter{ID: "d1", Kind: api.DeadForward, Number: "SDA-D1", Error: "complaint API answered 400: unknown service", Attempts: 1, At: testNow, Stream: fwd, Values: map[string]string{"number": "SDA-D1"}})
-	h.deadLetter(api.DeadLetter{ID: "d2", Kind: api.DeadForward, Number: "SDA-D2", Error: "timeout", Attempts: 8, At: testNow, Stream: fwd, Values: map[string]string{"number": "SDA-D2"}})
-	h.deadLetter(api.DeadLetter{ID: "w1", Kind: api.DeadWebhook, Target: "https://crm.example/hook", Error: "502", Attempts: 8, At: testNow, Stream: h.prefix + ":rpt:{rpt}:hook", Values: map[string]string{"x": "y"}})
+	h.deadLetter(api.DeadLetter{ID: "d1", Kind: api.DeadForward, Number: "SDA-D1", Error: "complaint API answered 400: unknown service", Attempts: 1, FirstAt: testNow, LastAt: testNow, Stream: fwd, Payload: map[string]string{"number": "SDA-D1"}})
+	h.deadLetter(api.DeadLetter{ID: "d2", Kind: api.DeadForward, Number: "SDA-D2", Error: "timeout", Attempts: 8, FirstAt: testNow, LastAt: testNow, Stream: fwd, Payload: map[string]string{"number": "SDA-D2"}})
+	h.deadLetter(api.DeadLetter{ID: "w1", Kind: api.DeadWebhook, Target: "https://crm.example/hook", Error: "502", Attempts: 8, FirstAt: testNow, LastAt: testNow, Stream: h.prefix + ":rpt:{rpt}:hook", Payload: map[string]string{"x": "y"}})
 	sup, dpu := h.as(RoleSupervisor, ""), h.as(RoleAgency, "DPUBMSDA")
 
 	tests := []struct {
@@ -161,7 +161,7 @@ func TestDeadLetters(t *testing.T) {
 func TestDashboard(t *testing.T) {
 	h := newHarness(t, nil)
 	seedInbox(h)
-	if err := h.svc.Reply(ctxT(t), "SDA-R1", "x@y.id", "ok"); err != nil { // answered 1h after filing (fake clock: real now)
+	if err := h.svc.Reply(ctxT(t), "SDA-R1", "x@y.id", "ok", ""); err != nil { // answered 1h after filing (fake clock: real now)
 		t.Fatal(err)
 	}
 	tests := []struct {

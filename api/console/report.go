@@ -1,6 +1,8 @@
 package console
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"slices"
@@ -29,6 +31,16 @@ type reportData struct {
 	CanWrite  bool
 	CanReveal bool
 	CanAsk    bool
+	// RID is this rendering's request id: the forms carry it, so a form
+	// submitted twice is applied once (see requestID).
+	RID string
+}
+
+// newRequestID is a random id for one rendering of a form.
+func newRequestID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 type photoLink struct{ URL string }
@@ -82,7 +94,7 @@ func (c *Console) renderReport(ec echo.Context, r *api.Report, revealed bool) er
 		R: shown, Category: c.categoryName(r.Category, l), Created: r.CreatedAt.In(c.cfg.Location),
 		SLA: c.sla(r, c.cfg.Now()), Canned: c.cfg.CannedReplies, Agencies: c.catalog.Agencies,
 		CanWrite: a.CanWrite(), CanReveal: a.Supervisor() && !revealed,
-		CanAsk: a.CanWrite() && r.Channel != "",
+		CanAsk: a.CanWrite() && r.Channel != "", RID: newRequestID(),
 	}
 	for _, st := range api.Statuses {
 		if st != r.Status {

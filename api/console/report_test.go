@@ -44,7 +44,7 @@ func TestReportActions(t *testing.T) {
 			if e := r.Timeline[len(r.Timeline)-1]; e.Kind != api.EventQuestion {
 				t.Errorf("last event %+v", e)
 			}
-			if got := h.flows.started; len(got) != 1 || got[0] != "telegram 777 answer SDA-A1" {
+			if got := h.flows.startedFlows(); len(got) != 1 || got[0] != "telegram 777 answer SDA-A1" {
 				t.Errorf("flows started %q", got)
 			}
 		}, false},

@@ -30,6 +30,8 @@ var routes = []struct {
 	{http.MethodPost, "/console/reports/SDA-A1/note", url.Values{"text": {"Cek dengan UPT."}}},
 	{http.MethodPost, "/console/reports/SDA-A1/reassign", url.Values{"agency": {"DLHK"}}},
 	{http.MethodPost, "/console/dead-letters/dl1/retry", url.Values{}},
+	{http.MethodPost, "/console/dead-letters/dl1/discard", url.Values{"reason": {"sudah ditangani lewat telepon"}}},
+	{http.MethodGet, "/console/export.csv", nil},
 }
 
 func TestEveryRouteNeedsLogin(t *testing.T) {
@@ -139,13 +141,13 @@ func TestRoleAccess(t *testing.T) {
 		{"agency admin of another agency", RoleAgency, "DLHK", map[string]int{
 			"/audit": denied, "/accounts": denied, "/reveal": denied, "/reassign": denied,
 			"/reports/SDA-A1": notFound, "/photos/0": notFound, "/reply": notFound, "/ask": notFound,
-			"/status": notFound, "/note": notFound, "/retry": notFound}},
+			"/status": notFound, "/note": notFound, "/retry": notFound, "/discard": notFound}},
 		{"viewer of the agency", RoleViewer, "DPUBMSDA", map[string]int{
 			"/audit": denied, "/accounts": denied, "/reveal": denied, "/reassign": denied, "/reply": denied, "/ask": denied,
-			"/status": denied, "/note": denied, "/retry": denied}},
+			"/status": denied, "/note": denied, "/retry": denied, "/discard": denied, "/dead-letters": denied}},
 		{"viewer of another agency", RoleViewer, "DLHK", map[string]int{
 			"/audit": denied, "/accounts": denied, "/reveal": denied, "/reassign": denied, "/reply": denied, "/ask": denied,
-			"/status": denied, "/note": denied, "/retry": denied,
+			"/status": denied, "/note": denied, "/retry": denied, "/discard": denied, "/dead-letters": denied,
 			"/reports/SDA-A1": notFound, "/photos/0": notFound}},
 	}
 	for _, w := range who {
@@ -158,7 +160,7 @@ func TestRoleAccess(t *testing.T) {
 				}
 				h.report(reportSpec{Number: "SDA-A1", Category: "jalan", Identity: "public", Name: "Siti Rahayu", Phone: "081234567890",
 					Photos: []flows.Photo{{Ref: ref, ContentType: ct}}})
-				h.deadLetter(api.DeadLetter{ID: "dl1", Kind: api.DeadForward, Number: "SDA-A1", Error: "400 bad request", Attempts: 1, At: testNow, Stream: h.prefix + ":rpt:{rpt}:fwd", Values: map[string]string{"number": "SDA-A1"}})
+				h.deadLetter(api.DeadLetter{ID: "dl1", Kind: api.DeadForward, Number: "SDA-A1", Error: "400 bad request", Attempts: 1, FirstAt: testNow, LastAt: testNow, Stream: h.prefix + ":rpt:{rpt}:fwd", Payload: map[string]string{"number": "SDA-A1"}})
 				ck := h.as(w.role, w.agency)
 				want, set := 0, false
 				for suffix, code := range w.want {

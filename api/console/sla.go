@@ -60,6 +60,22 @@ func (c *Calendar) Due(start time.Time, n int) time.Time {
 	return day.AddDate(0, 0, 1) // end of that day
 }
 
+// OverdueBefore is the cut-off for deadlines of n working days at now: a
+// deadline that started before it has passed (now is after Due), one that
+// started at or after it has not. Due only grows with its start day, so the
+// database can count overdue reports with "started before" on an index.
+func (c *Calendar) OverdueBefore(now time.Time, n int) time.Time {
+	d := now.In(c.loc)
+	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, c.loc)
+	for range 400 { // n working days lie within a year, holidays included
+		if now.After(c.Due(day, n)) {
+			return day.AddDate(0, 0, 1)
+		}
+		day = day.AddDate(0, 0, -1)
+	}
+	return day
+}
+
 // WorkingDaysBetween counts the working days that fully passed after the day
 // of from up to the day of to: a report filed today is 0 days old, one filed on
 // Friday is 1 working day old on Tuesday.

@@ -16,19 +16,10 @@ type slaState struct {
 }
 
 // firstResponse is the first time an admin answered the citizen: a reply, a
-// question, or a status change with a note.
+// question, or a status change with a note (kept on the report by the
+// service, so listings need no timeline).
 func firstResponse(r *api.Report) (time.Time, bool) {
-	for _, e := range r.Timeline {
-		switch e.Kind {
-		case api.EventReply, api.EventQuestion:
-			return e.At, true
-		case api.EventStatus:
-			if e.Text != "" || !e.Status.Open() {
-				return e.At, true
-			}
-		}
-	}
-	return time.Time{}, false
+	return r.FirstResponseAt, !r.FirstResponseAt.IsZero()
 }
 
 // sla computes the deadline of a report: a received report must be verified

@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/api/sqlstore"
 	"github.com/aduan-id/aduan/bot"
 	"github.com/aduan-id/aduan/bot/queue"
 	"github.com/aduan-id/aduan/bot/telegram"
@@ -26,6 +27,7 @@ type app struct {
 	log        *slog.Logger
 	rdb        redis.UniversalClient
 	closeRedis func()
+	store      *sqlstore.Store
 	keys       bot.Keys
 	set        *flows.Set
 	media      bot.MediaStore
@@ -58,38 +60,53 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	store, err := openStore(ctx, c, set.Catalog(), log)
+	if err != nil {
+		return nil, err
+	}
 	rdb, closeRedis, err := openRedis(ctx, c.RedisURL, log, os.Stderr)
 	if err != nil {
+		store.Close()
 		return nil, err
 	}
 	keys := bot.NewKeys(c.RedisPrefix, c.Shards)
 	if err := bot.EnsureGroups(ctx, rdb, keys); err != nil {
 		closeRedis()
+		store.Close()
 		return nil, err
 	}
-	a := &app{cfg: c, apiCfg: c.API, log: log, rdb: rdb, closeRedis: closeRedis, keys: keys,
+	a := &app{cfg: c, apiCfg: c.API, log: log, rdb: rdb, closeRedis: closeRedis, store: store, keys: keys,
 		set: set, media: media, senders: map[string]bot.Sender{}, limits: c.Limits}
 	engine := flows.NewEngine(set, flows.Config{DraftTTL: c.DraftTTL})
 	a.dispatcher = bot.NewDispatcher(rdb, keys, engine, bot.WithLogger(log))
 	a.notifier = bot.NewNotifier(rdb, keys)
-	a.service = api.NewService(rdb, c.RedisPrefix, set.Catalog(), a.notifier, a.dispatcher, set, log,
+	citizens := struct {
+		*bot.QueueNotifier
+		*bot.Dispatcher
+	}{a.notifier, a.dispatcher}
+	a.service = api.NewService(store, rdb, c.RedisPrefix, set.Catalog(), citizens, set, log,
 		api.WithTrackingKeys(keys), api.WithOutboundWebhooks(a.apiCfg.OutboundWebhookURLs...))
+	// Every queue's dead letters go to the report database, where the
+	// console's "Gagal terkirim" page lists them; the forward and webhook
+	// queues report to the same metrics as the reply and action queues.
+	a.deadLetters = a.service.DeadLetterSink()
+	a.apiCfg.Metrics = a.queueMetrics()
 	a.addComplaintLoops()
 	return a, nil
 }
 
-// close releases Redis (stopping the in-memory one).
-func (a *app) close() { a.closeRedis() }
+// close releases Redis (stopping the in-memory one) and the database.
+func (a *app) close() {
+	a.closeRedis()
+	if err := a.store.Close(); err != nil {
+		a.log.Warn("close report database", "err", err)
+	}
+}
 
 // runWorkers starts the reply sender, the action worker and the background
 // loops; the returned func waits for them after ctx is cancelled.
 func (a *app) runWorkers(ctx context.Context) (wait func()) {
-	dead := a.deadLetters
-	if dead == nil {
-		// Fallback until the report database's sink is wired: an ERROR line
-		// and a bounded Redis stream per dead letter.
-		dead = queue.NewStreamSink(a.rdb, a.keys.DeadLetters(), 10000, a.log)
-	}
+	dead := a.deadLetters // the report database (openApp)
 	senderCfg := bot.SenderConfig{Limits: a.limits, DeadLetters: dead, Metrics: a.queueMetrics()}
 	actionCfg := bot.ActionConfig{DeadLetters: dead, Metrics: a.queueMetrics()}
 	if a.cfg.RedisURL == "" {

@@ -8,19 +8,22 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/api/sqlstore"
 	"github.com/aduan-id/aduan/bot/redistest"
-	"github.com/aduan-id/aduan/flows"
 )
 
 // A piped terminal conversation ends with a tracking number, and the report
-// is in Redis with what the citizen typed.
+// is in the report database (the embedded SQLite file) with what the citizen
+// typed.
 func TestPipedChatFilesAReport(t *testing.T) {
-	rdb, prefix := redistest.Client(t)
+	_, prefix := redistest.Client(t)
 	t.Setenv("REDIS_URL", "redis://"+redistest.Addr()+"/0")
 	t.Setenv("ADUAN_REDIS_PREFIX", prefix)
-	t.Setenv("ADUAN_DATA_DIR", t.TempDir())
+	dataDir := t.TempDir()
+	t.Setenv("ADUAN_DATA_DIR", dataDir)
 	photo := filepath.Join(t.TempDir(), "lubang.png")
 	// A 1x1 PNG: the media store sniffs the content, not the name.
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -38,13 +41,19 @@ func TestPipedChatFilesAReport(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no tracking number in the conversation:\n%s", out.String())
 	}
-	set, err := flows.Load("")
+	store, err := sqlstore.Open(context.Background(), filepath.Join(dataDir, "aduan.db"), sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := api.NewService(rdb, prefix, set.Catalog(), nil, nil, set, nil).Get(context.Background(), m[1])
+	defer store.Close()
+	var r *api.Report
+	deadline := time.Now().Add(10 * time.Second)
+	for r, err = store.Get(context.Background(), m[1]); err != nil && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond) // the action worker may still be storing it
+		r, err = store.Get(context.Background(), m[1])
+	}
 	if err != nil {
-		t.Fatalf("report %s not in Redis: %v", m[1], err)
+		t.Fatalf("report %s not in the database: %v", m[1], err)
 	}
 	if r.Title != "Jalan berlubang di Jl. Raya Candi" || r.Category != "jalan" || len(r.Photos) != 1 ||
 		string(r.Identity) != "anonim" || r.Contact.Phone != "+6281234567890" {

@@ -39,6 +39,13 @@ func (h *health) ready(c echo.Context) error {
 		body["redis"] = "unavailable"
 		status = http.StatusServiceUnavailable
 	}
+	// The database is reported, not required: conversations and webhook
+	// acks need only Redis, and the work for the database waits in Redis
+	// until it is back.
+	body["database"] = "ok"
+	if err := h.a.service.Ping(ctx); err != nil {
+		body["database"] = "unavailable"
+	}
 	if h.a.whatsapp != nil {
 		hs := h.a.whatsapp.Health()
 		body["whatsapp"] = map[string]any{"state": hs.State, "detail": hs.Detail, "since": hs.Since}

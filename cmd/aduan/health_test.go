@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/api/sqlstore/sqlstoretest"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,7 +17,9 @@ import (
 
 // /readyz is 503 while Redis does not answer (a load balancer then sends
 // Telegram's webhooks to a replica that can commit them) and 200 again once
-// it is back; /healthz stays 200 throughout.
+// it is back; /healthz stays 200 throughout. The report database is reported
+// separately and does not make the replica unready: conversations and
+// webhook acks need only Redis.
 func TestReadyzFollowsRedis(t *testing.T) {
 	srv := redistest.NewServer(t)
 	rdb, prefix := redistest.ClientAt(t, srv.Addr())
@@ -23,7 +27,9 @@ func TestReadyzFollowsRedis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{rdb: rdb, dispatcher: bot.NewDispatcher(rdb, bot.NewKeys(prefix, 2), flows.NewEngine(set, flows.Config{}))}
+	store := sqlstoretest.Open(t, "sqlite")
+	a := &app{rdb: rdb, dispatcher: bot.NewDispatcher(rdb, bot.NewKeys(prefix, 2), flows.NewEngine(set, flows.Config{})),
+		service: api.NewService(store, rdb, prefix, set.Catalog(), nil, set, nil)}
 	e := echo.New()
 	newHealth(a).register(e)
 	get := func(path string) (int, string) {
@@ -34,12 +40,14 @@ func TestReadyzFollowsRedis(t *testing.T) {
 	tests := []struct {
 		name       string
 		redisUp    bool
+		dbDown     bool
 		wantReady  int
 		wantInBody string
 	}{
-		{"redis up", true, http.StatusOK, `"redis":"ok"`},
-		{"redis down", false, http.StatusServiceUnavailable, `"redis":"unavailable"`},
-		{"redis back", true, http.StatusOK, `"redis":"ok"`},
+		{"redis up", true, false, http.StatusOK, `"database":"ok","redis":"ok"`},
+		{"redis down", false, false, http.StatusServiceUnavailable, `"redis":"unavailable"`},
+		{"redis back", true, false, http.StatusOK, `"redis":"ok"`},
+		{"database down", true, true, http.StatusOK, `"database":"unavailable","redis":"ok"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,6 +55,9 @@ func TestReadyzFollowsRedis(t *testing.T) {
 				srv.Restart()
 			} else {
 				srv.Stop()
+			}
+			if tt.dbDown {
+				_ = store.Close()
 			}
 			if code, body := get("/readyz"); code != tt.wantReady || !strings.Contains(body, tt.wantInBody) {
 				t.Errorf("/readyz = %d %s, want %d with %s", code, body, tt.wantReady, tt.wantInBody)

@@ -7,6 +7,7 @@
 //	aduan flows check [--flows DIR]   validate flow files
 //	aduan whatsapp link [--phone +62...]   pair a WhatsApp number
 //	aduan admin add|passwd|disable|list    manage console accounts
+//	aduan migrate               apply the report database's migrations
 package main
 
 import (
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string) error {
 		return runWhatsApp(ctx, rest)
 	case "admin":
 		return runAdmin(ctx, rest)
+	case "migrate":
+		return runMigrate(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
