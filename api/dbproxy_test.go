@@ -37,7 +37,9 @@ func (p *dbProxy) via(dsn string) string {
 	if err != nil {
 		p.t.Fatal(err)
 	}
+	p.mu.Lock()
 	p.target = u.Host
+	p.mu.Unlock()
 	u.Host = p.ln.Addr().String()
 	return u.String()
 }

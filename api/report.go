@@ -177,7 +177,27 @@ type Event struct {
 	Agency string        `json:"agency,omitempty"` // reassign: new agency; forwarded: agency
 	Photos []flows.Photo `json:"photos,omitempty"`
 	Rating int           `json:"rating,omitempty"`
+	// Delivery is what became of the message this event sent the citizen
+	// (an admin's reply, a status notice): nil while it is queued.
+	Delivery *Delivery `json:"delivery,omitempty"`
 }
+
+// Delivery is the reply sender's report on one message to a citizen.
+type Delivery struct {
+	Status string    `json:"status"` // DeliverySent or DeliveryFailed
+	At     time.Time `json:"at"`
+	Detail string    `json:"detail,omitempty"` // why it failed, in words an admin reads
+}
+
+// Delivery statuses (the reply sender's).
+const (
+	DeliverySent   = "sent"
+	DeliveryFailed = "failed"
+)
+
+// Notifies reports whether the event sent the citizen a message whose
+// delivery is tracked.
+func (e Event) Notifies() bool { return e.Kind == EventReply || e.Kind == EventStatus }
 
 // VisibleToCitizen reports whether the reporter may see the event.
 func (e Event) VisibleToCitizen() bool {

@@ -54,6 +54,10 @@ type ReportStore interface {
 	// (External true), by number, after the given number (no Timeline).
 	OpenExternal(ctx context.Context, afterNumber string, limit int) ([]*Report, error)
 
+	// SetDelivery records what became of the message an event sent to the
+	// citizen (Get returns it on the event). ErrNotFound for no such report.
+	SetDelivery(ctx context.Context, number, eventID string, d Delivery) error
+
 	// Outbox returns up to limit pending effects, oldest first.
 	Outbox(ctx context.Context, limit int) ([]OutboxEntry, error)
 	// OutboxDone removes relayed effects.

@@ -149,7 +149,52 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if r, err := w.svc.Get(ctxT(t), "SDA-JLN001"); err != nil || r.Status != "in_progress" {
 		t.Fatalf("status after the form: %v %v", r.Status, err)
 	}
-	do("report screenshot", chromedp.Navigate(base+"/console/reports/SDA-JLN001"), shot("console-report.png"))
+	do("report screenshot", chromedp.Navigate(base+"/console/reports/SDA-JLN001"),
+		waitFor(`document.querySelectorAll(".delivery.sent").length === 2`), shot("console-report.png"))
+
+	// 5b. The citizen blocked the bot: the next reply fails, the timeline
+	// says so, "Gagal terkirim" lists it; once the citizen writes again, a
+	// retry delivers it, once.
+	w.tg.Fail("sendMessage", "5001", telegramtest.Blocked, 1)
+	const lost = "Mohon kirim foto terbaru lubangnya."
+	do("reply to a blocked chat",
+		jsSet(`#reply textarea[name=text]`, lost),
+		jsClick(`#reply button[type=submit]`),
+		waitFor(`location.search.includes("ok=reply.sent")`),
+	)
+	do("timeline shows the failure",
+		chromedp.Navigate(base+"/console/reports/SDA-JLN001"),
+		waitFor(`(() => { const f = document.querySelector(".delivery.failed"); if (f) return true; location.reload(); return false; })()`),
+	)
+	do("dead letters page", chromedp.Navigate(base+"/console/dead-letters"),
+		waitFor(`document.querySelector("table.list a[href='/console/reports/SDA-JLN001']") !== null`))
+	if got := eval(`document.querySelector("main").innerText`); !strings.Contains(got, "Pesan ke warga tidak terkirim") {
+		t.Errorf("dead letters page does not say what failed: %q", got)
+	}
+	// The citizen writes again: the chat is reachable again.
+	if _, err := w.disp.Handle(ctxT(t), bot.Inbound{Channel: bot.ChannelTelegram, ChatID: "5001", UserID: "5001",
+		MessageID: "unblock-1", Text: "halo"}); err != nil {
+		t.Fatal(err)
+	}
+	do("retry", jsClick(`form[action$="/retry"] button[type=submit]`), waitFor(`location.search.includes("ok=dead.retried")`))
+	delivered := func(calls []telegramtest.Call) int {
+		n := 0
+		for _, c := range calls {
+			if c.Method == "sendMessage" && c.Form["chat_id"] == "5001" && strings.Contains(c.Form["text"], lost) && c.Status == 200 {
+				n++
+			}
+		}
+		return n
+	}
+	w.tg.WaitFor(t, 15*time.Second, "the retried reply on Telegram", func(calls []telegramtest.Call) bool { return delivered(calls) == 1 })
+	do("timeline shows it sent",
+		chromedp.Navigate(base+"/console/reports/SDA-JLN001"),
+		waitFor(`(() => { if (document.querySelectorAll(".delivery.sent").length === 3) return true; location.reload(); return false; })()`),
+	)
+	time.Sleep(300 * time.Millisecond) // a second delivery would show by now
+	if n := delivered(w.tg.Calls()); n != 1 {
+		t.Errorf("the retried reply was delivered %d times", n)
+	}
 
 	// 6. Another agency's report is not found.
 	do("other agency", chromedp.Navigate(base+"/console/reports/SDA-SMP006"), waitFor(`document.querySelector(".error-page") !== null`))

@@ -85,6 +85,7 @@ type e2eWorld struct {
 	run    context.Context
 	stop   context.CancelFunc
 	relay  *api.Relay
+	disp   *bot.Dispatcher
 }
 
 func newE2EWorld(t *testing.T) *e2eWorld {
@@ -118,9 +119,10 @@ func newE2EWorld(t *testing.T) *e2eWorld {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	w := &e2eWorld{t: t, rdb: rdb, keys: keys, svc: svc, con: con, tg: fake, srv: srv, run: ctx, stop: cancel,
-		relay: api.NewRelay(svc),
+		relay: api.NewRelay(svc), disp: disp,
 		sender: bot.NewReplySender(rdb, keys, map[string]bot.Sender{bot.ChannelTelegram: adapter},
-			bot.SenderConfig{Limits: map[string]bot.Limit{}, Block: 50 * time.Millisecond, BackoffBase: 100 * time.Millisecond}, nil)}
+			bot.SenderConfig{Limits: map[string]bot.Limit{}, Block: 50 * time.Millisecond, BackoffBase: 100 * time.Millisecond,
+				DeadLetters: svc.DeadLetterSink(), OnDelivery: svc.OnDelivery}, nil)}
 	w.seed(media)
 	return w
 }

@@ -49,6 +49,10 @@ type timelineItem struct {
 	api.Event
 	At     time.Time
 	Photos []photoLink
+	// Tracked: the event sent the citizen a message whose delivery the
+	// timeline shows (queued, sent, failed).
+	Tracked     bool
+	DeliveredAt time.Time
 }
 
 // reporterView is what the signed-in admin may see of the reporter.
@@ -114,7 +118,10 @@ func (c *Console) renderReport(ec echo.Context, r *api.Report, revealed bool) er
 		idx++
 	}
 	for _, e := range r.Timeline {
-		it := timelineItem{Event: e, At: e.At.In(c.cfg.Location)}
+		it := timelineItem{Event: e, At: e.At.In(c.cfg.Location), Tracked: e.Notifies() && r.Channel != ""}
+		if e.Delivery != nil {
+			it.DeliveredAt = e.Delivery.At.In(c.cfg.Location)
+		}
 		for range e.Photos {
 			it.Photos = append(it.Photos, photoLink{URL: photoURL(r.Number, idx)})
 			idx++

@@ -15,6 +15,9 @@ func (s *Store) Get(ctx context.Context, number string) (*api.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get report: %w", err)
 	}
+	if err := s.attachDeliveries(ctx, s.db, r); err != nil {
+		return nil, fmt.Errorf("get report: %w", err)
+	}
 	return r, nil
 }
 

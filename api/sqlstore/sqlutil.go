@@ -135,6 +135,18 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
+func isForeignKeyViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23503"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
 // notFound is the store's "no such report" error.
 func notFound(number string) error {
 	return fmt.Errorf("report %s: %w", number, api.ErrNotFound)

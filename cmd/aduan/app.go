@@ -107,7 +107,8 @@ func (a *app) close() {
 // loops; the returned func waits for them after ctx is cancelled.
 func (a *app) runWorkers(ctx context.Context) (wait func()) {
 	dead := a.deadLetters // the report database (openApp)
-	senderCfg := bot.SenderConfig{Limits: a.limits, DeadLetters: dead, Metrics: a.queueMetrics()}
+	senderCfg := bot.SenderConfig{Limits: a.limits, DeadLetters: dead, Metrics: a.queueMetrics(),
+		OnDelivery: a.service.OnDelivery}
 	actionCfg := bot.ActionConfig{DeadLetters: dead, Metrics: a.queueMetrics()}
 	if a.cfg.RedisURL == "" {
 		// The in-memory Redis wakes blocked stream readers only at their
