@@ -87,8 +87,7 @@ func appendEvent(e api.Event, effects ...api.Effect) func(r *api.Report) ([]api.
 	}
 }
 
-// count runs a COUNT(*) query through the store's List-independent path:
-// the outbox and timelines are checked through the API, tables through Get.
+// outboxLen is the number of pending effects.
 func outboxLen(t *testing.T, s *sqlstore.Store) int {
 	t.Helper()
 	es, err := s.Outbox(context.Background(), 1000)
