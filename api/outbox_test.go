@@ -190,3 +190,51 @@ func mustUnmarshal(t *testing.T, raw []byte, v any) {
 		t.Fatal(err)
 	}
 }
+
+// Redis goes away between the report's commit and its notice: the admin's
+// reply is stored (the database is up), the relay cannot put the notice on the
+// stream and keeps the row; when Redis is back the citizen gets it once.
+func TestOutboxRedisDownBetweenCommitAndNotice(t *testing.T) {
+	srv := redistest.NewServer(t)
+	rdb, prefix := redistest.ClientAt(t, srv.Addr())
+	keys := bot.NewKeys(prefix, 4)
+	store := sqlstoretest.Open(t, "sqlite")
+	svc := api.NewService(store, rdb, prefix, testCatalog(t), realNotices{bot.NewNotifier(rdb, keys),
+		&fakeCitizens{seen: map[string]bool{}}}, testTexts(t), nil)
+	relay := api.NewRelay(svc)
+	ctx := ctxT(t)
+	if err := svc.HandleAction(ctx, submitEnv("SDA-RDS001", "telegram", "77", "public")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := relay.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop()
+	if err := svc.Reply(ctx, "SDA-RDS001", "admin1", "Petugas menuju lokasi", "form-r"); err != nil {
+		t.Fatalf("the reply needs only the database: %v", err)
+	}
+	if _, err := relay.Drain(ctx); err == nil {
+		t.Fatal("the relay reported success with Redis down")
+	}
+	if rows, _ := store.Outbox(ctx, 10); len(rows) != 1 {
+		t.Fatalf("outbox holds %d rows while Redis is down, want the notice kept", len(rows))
+	}
+	srv.Restart()
+	for range 2 { // and a second drain changes nothing
+		if _, err := relay.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	xs, err := rdb.XRange(ctx, keys.Outbound(keys.Shard("telegram", "77")), "-", "+").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, x := range xs {
+		m, _ := bot.DecodeOutbound(x)
+		n += strings.Count(m.Text, "Petugas menuju lokasi")
+	}
+	if n != 1 {
+		t.Fatalf("citizen's stream holds the reply %d times, want 1", n)
+	}
+}

@@ -12,18 +12,30 @@ import (
 
 	"github.com/aduan-id/aduan/api"
 	"github.com/aduan-id/aduan/api/sqlstore"
+	"github.com/aduan-id/aduan/api/sqlstore/sqlstoretest"
 	"github.com/aduan-id/aduan/bot/redistest"
 )
 
 // A piped terminal conversation ends with a tracking number, and the report
-// is in the report database (the embedded SQLite file) with what the citizen
-// typed.
+// is in the report database with what the citizen typed: the embedded SQLite
+// file with no configuration, PostgreSQL with ADUAN_DATABASE_URL.
 func TestPipedChatFilesAReport(t *testing.T) {
+	for _, dialect := range sqlstoretest.Dialects {
+		t.Run(dialect, func(t *testing.T) { testPipedChatFilesAReport(t, dialect) })
+	}
+}
+
+func testPipedChatFilesAReport(t *testing.T, dialect string) {
 	_, prefix := redistest.Client(t)
 	t.Setenv("REDIS_URL", "redis://"+redistest.Addr()+"/0")
 	t.Setenv("ADUAN_REDIS_PREFIX", prefix)
 	dataDir := t.TempDir()
 	t.Setenv("ADUAN_DATA_DIR", dataDir)
+	dsn := filepath.Join(dataDir, "aduan.db") // the embedded default
+	if dialect == sqlstore.DialectPostgres {
+		dsn = sqlstoretest.DSN(t, dialect)
+		t.Setenv("ADUAN_DATABASE_URL", dsn)
+	}
 	photo := filepath.Join(t.TempDir(), "lubang.png")
 	// A 1x1 PNG: the media store sniffs the content, not the name.
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -41,7 +53,7 @@ func TestPipedChatFilesAReport(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no tracking number in the conversation:\n%s", out.String())
 	}
-	store, err := sqlstore.Open(context.Background(), filepath.Join(dataDir, "aduan.db"), sqlstore.Options{})
+	store, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
