@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -71,6 +72,43 @@ func (s *Service) DiscardDeadLetter(ctx context.Context, id, actor, reason strin
 	}
 	if err := s.store.ResolveDeadLetter(ctx, id, "discarded", actor, reason); err != nil {
 		return fmt.Errorf("discard dead letter %s: %w", id, err)
+	}
+	return nil
+}
+
+// EditForRetry corrects a report that the complaint API refused as invalid
+// (an unknown service code, a field it will not take) before its forward is
+// retried: the category (and with it the agency) and the description, each
+// only when given. The change is on the timeline as an internal note.
+func (s *Service) EditForRetry(ctx context.Context, number, actor, category, description string) error {
+	var agency string
+	if category != "" {
+		svc, ok := s.catalog.Service(category)
+		if !ok {
+			return fmt.Errorf("edit %s: unknown category %q: %w", number, category, ErrInvalid)
+		}
+		agency = svc.Agency
+	}
+	description = strings.TrimSpace(description)
+	_, err := s.update(ctx, NormalizeNumber(number), func(r *Report) ([]Effect, error) {
+		var changes []string
+		if category != "" && category != r.Category {
+			changes = append(changes, "kategori "+r.Category+" → "+category)
+			r.Category, r.Agency = category, agency
+		}
+		if description != "" && description != r.Description {
+			changes = append(changes, "uraian diubah")
+			r.Description = description
+		}
+		if len(changes) == 0 {
+			return nil, ErrNoChange
+		}
+		r.Timeline = append(r.Timeline, Event{ID: newID(), Kind: EventInternalNote, Actor: actor, At: s.now(),
+			Text: "Diperbaiki sebelum dikirim ulang: " + strings.Join(changes, "; ")})
+		return nil, nil
+	})
+	if err != nil {
+		return fmt.Errorf("edit for retry: %w", err)
 	}
 	return nil
 }

@@ -125,6 +125,7 @@ func (c *Console) Register(e *echo.Echo) {
 	a.GET("/dead-letters", c.deadLetters, c.requireWrite)
 	a.POST("/dead-letters/:id/retry", c.retryDeadLetter, c.requireWrite)
 	a.POST("/dead-letters/:id/discard", c.discardDeadLetter, c.requireWrite)
+	a.POST("/dead-letters/:id/edit", c.editAndRetryDeadLetter, c.requireWrite)
 	a.GET("/audit", c.auditPage, c.requireRole(RoleSupervisor))
 	a.GET("/accounts", c.accountsPage, c.requireRole(RoleSupervisor))
 	a.GET("/whatsapp", c.whatsappPage, c.requireRole(RoleSupervisor))

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/aduan-id/aduan/api"
+	"github.com/aduan-id/aduan/flows"
 )
 
 type deadRow struct {
@@ -18,6 +19,7 @@ type deadRow struct {
 }
 
 type deadData struct {
+	Categories  []flows.Service // for edit-and-retry of a refused forward
 	Rows        []deadRow
 	Total       int
 	Page, Pages int
@@ -52,7 +54,8 @@ func (c *Console) deadLetters(ec echo.Context) error {
 	if err != nil {
 		return c.serviceError(ec, "dead letters", err)
 	}
-	d := deadData{Total: page.Total, Page: q.Page, Pages: max(1, (page.Total+q.Size-1)/q.Size)}
+	d := deadData{Total: page.Total, Page: q.Page, Pages: max(1, (page.Total+q.Size-1)/q.Size),
+		Categories: c.catalog.Services}
 	for _, dl := range page.Items {
 		if !a.Supervisor() {
 			dl.Target = "" // operator business (URLs of other systems)
@@ -110,4 +113,28 @@ func (c *Console) discardDeadLetter(ec echo.Context) error {
 	}
 	c.auditf(ec, AuditDiscard, d.Number, d.Kind+": "+reason)
 	return ec.Redirect(http.StatusSeeOther, "/console/dead-letters?ok=dead.discarded")
+}
+
+// editAndRetryDeadLetter corrects a refused forward's report (category,
+// description) and queues it again (audited).
+func (c *Console) editAndRetryDeadLetter(ec echo.Context) error {
+	d, err := c.visibleDeadLetter(ec)
+	if d == nil {
+		return err
+	}
+	category := strings.TrimSpace(ec.FormValue("category"))
+	description := strings.TrimSpace(ec.FormValue("description"))
+	if d.Kind != api.DeadForward || d.Number == "" || (category == "" && description == "") ||
+		len([]rune(description)) > 12000 {
+		return c.renderError(ec, http.StatusBadRequest)
+	}
+	ctx := ec.Request().Context()
+	if err := c.svc.EditForRetry(ctx, d.Number, account(ec).Email, category, description); err != nil {
+		return c.serviceError(ec, "edit dead letter", err)
+	}
+	if err := c.svc.RetryDeadLetter(ctx, d.ID, account(ec).Email); err != nil {
+		return c.serviceError(ec, "retry dead letter", err)
+	}
+	c.auditf(ec, AuditRetry, d.Number, d.Kind+" edited")
+	return ec.Redirect(http.StatusSeeOther, "/console/dead-letters?ok=dead.retried")
 }

@@ -184,3 +184,46 @@ func TestDatabaseDown503(t *testing.T) {
 		t.Error("the cause is not logged")
 	}
 }
+
+// A forward the complaint API refused as invalid is corrected on the
+// "Gagal terkirim" page and queued again; discarding needs a reason.
+func TestDeadLetterEditAndDiscard(t *testing.T) {
+	h := newHarness(t, nil)
+	h.report(reportSpec{Number: "SDA-ED1", Category: "jalan", Identity: "public"})
+	h.report(reportSpec{Number: "SDA-ED2", Category: "jalan", Identity: "public"})
+	fwd := h.prefix + ":rpt:{rpt}:fwd"
+	h.deadLetter(api.DeadLetter{ID: "e1", Kind: api.DeadForward, Number: "SDA-ED1", Error: "400: unknown service_code jalan",
+		Attempts: 1, FirstAt: testNow, LastAt: testNow, Stream: fwd, Entry: "1-1", Payload: map[string]string{"number": "SDA-ED1"}})
+	h.deadLetter(api.DeadLetter{ID: "e2", Kind: api.DeadForward, Number: "SDA-ED2", Error: "400", Attempts: 1,
+		FirstAt: testNow, LastAt: testNow, Stream: fwd, Entry: "1-2", Payload: map[string]string{"number": "SDA-ED2"}})
+	sup := h.as(RoleSupervisor, "")
+	if rec := h.do(http.MethodPost, "/console/dead-letters/e1/edit", url.Values{"category": {"nope"}}, sup, nil); rec.Code != http.StatusBadRequest {
+		t.Fatalf("unknown category: %d, want 400", rec.Code)
+	}
+	if rec := h.do(http.MethodPost, "/console/dead-letters/e1/edit", url.Values{"category": {"sampah"}}, sup, nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("edit: %d", rec.Code)
+	}
+	r := h.get("SDA-ED1")
+	if r.Category != "sampah" || r.Agency != "DLHK" || !strings.Contains(r.Timeline[len(r.Timeline)-1].Text, "kategori jalan → sampah") {
+		t.Fatalf("report after edit: %s %s %+v", r.Category, r.Agency, r.Timeline)
+	}
+	xs, err := h.rdb.XRange(ctxT(t), fwd, "-", "+").Result()
+	if err != nil || len(xs) != 1 || xs[0].Values["number"] != "SDA-ED1" {
+		t.Fatalf("forward queue after retry: %v %v", xs, err)
+	}
+	for _, form := range []url.Values{{}, {"reason": {"x"}}} {
+		if rec := h.do(http.MethodPost, "/console/dead-letters/e2/discard", form, sup, nil); rec.Code != http.StatusBadRequest {
+			t.Fatalf("discard without a reason: %d, want 400", rec.Code)
+		}
+	}
+	if rec := h.do(http.MethodPost, "/console/dead-letters/e2/discard", url.Values{"reason": {"diajukan manual ke OPD"}}, sup, nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("discard: %d", rec.Code)
+	}
+	page, err := h.svc.DeadLetters(ctxT(t), api.DeadLetterQuery{})
+	if err != nil || page.Total != 0 {
+		t.Fatalf("dead letters left: %+v %v", page, err)
+	}
+	if !h.hasAudit(AuditDiscard, "SDA-ED2") || !h.hasAudit(AuditRetry, "SDA-ED1") {
+		t.Error("edit or discard not audited")
+	}
+}

@@ -31,6 +31,7 @@ var routes = []struct {
 	{http.MethodPost, "/console/reports/SDA-A1/reassign", url.Values{"agency": {"DLHK"}}},
 	{http.MethodPost, "/console/dead-letters/dl1/retry", url.Values{}},
 	{http.MethodPost, "/console/dead-letters/dl1/discard", url.Values{"reason": {"sudah ditangani lewat telepon"}}},
+	{http.MethodPost, "/console/dead-letters/dl1/edit", url.Values{"description": {"Uraian yang diperbaiki."}}},
 	{http.MethodGet, "/console/export.csv", nil},
 }
 
@@ -141,13 +142,13 @@ func TestRoleAccess(t *testing.T) {
 		{"agency admin of another agency", RoleAgency, "DLHK", map[string]int{
 			"/audit": denied, "/accounts": denied, "/reveal": denied, "/reassign": denied,
 			"/reports/SDA-A1": notFound, "/photos/0": notFound, "/reply": notFound, "/ask": notFound,
-			"/status": notFound, "/note": notFound, "/retry": notFound, "/discard": notFound}},
+			"/status": notFound, "/note": notFound, "/retry": notFound, "/discard": notFound, "/edit": notFound}},
 		{"viewer of the agency", RoleViewer, "DPUBMSDA", map[string]int{
 			"/audit": denied, "/accounts": denied, "/reveal": denied, "/reassign": denied, "/reply": denied, "/ask": denied,
-			"/status": denied, "/note": denied, "/retry": denied, "/discard": denied, "/dead-letters": denied}},
+			"/status": denied, "/note": denied, "/retry": denied, "/discard": denied, "/edit": denied, "/dead-letters": denied}},
 		{"viewer of another agency", RoleViewer, "DLHK", map[string]int{
 			"/audit": denied, "/accounts": denied, "/reveal": denied, "/reassign": denied, "/reply": denied, "/ask": denied,
-			"/status": denied, "/note": denied, "/retry": denied, "/discard": denied, "/dead-letters": denied,
+			"/status": denied, "/note": denied, "/retry": denied, "/discard": denied, "/edit": denied, "/dead-letters": denied,
 			"/reports/SDA-A1": notFound, "/photos/0": notFound}},
 	}
 	for _, w := range who {
