@@ -31,6 +31,8 @@ type Adapter struct {
 	// partial counts the pieces of a split message already delivered, by
 	// outbound ID, so a retry does not repeat them.
 	partial map[string]int
+	// admin takes /start adm_<code> from admins linking alerts (adminlink.go).
+	admin adminHook
 }
 
 var _ bot.Sender = (*Adapter)(nil)

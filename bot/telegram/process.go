@@ -39,6 +39,9 @@ func (a *Adapter) process(ctx context.Context, u *tgmodels.Update) (err error) {
 		}
 		return nil
 	}
+	if handled, err := a.adminLink(ctx, log, c); handled {
+		return err
+	}
 
 	if c.photoFileID != "" {
 		photo, refused, err := a.fetchPhoto(ctx, c.photoFileID, c.photoSize)
