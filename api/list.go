@@ -123,7 +123,7 @@ func ParseSearch(q, trackingPrefix string) (query, number, phone string) {
 	if n, ok := parseTrackingNumber(q, trackingPrefix); ok {
 		return "", n, ""
 	}
-	if p, ok := parsePhone(q); ok {
+	if p, ok := NormalizePhone(q); ok {
 		return "", "", p
 	}
 	return q, "", ""
@@ -152,8 +152,10 @@ func parseTrackingNumber(q, prefix string) (string, bool) {
 	return p + "-" + s[len(p):], true
 }
 
-// parsePhone accepts 08xx, +628xx, 628xx with spaces, dots or dashes.
-func parsePhone(q string) (string, bool) {
+// NormalizePhone reads an Indonesian mobile number written 08xx, +628xx or
+// 628xx, with spaces, dots or dashes, as +628xx; ok is false for anything
+// else. The store keys reporters' phones with it, so a search finds them.
+func NormalizePhone(q string) (string, bool) {
 	var b strings.Builder
 	for i, r := range q {
 		switch {

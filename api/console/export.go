@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -27,11 +26,7 @@ var exportHeader = []string{
 // are never in it. Every export is audited with its filter and row count.
 func (c *Console) exportCSV(ec echo.Context) error {
 	a := account(ec)
-	q := inboxQuery{
-		Status: ec.QueryParam("status"), Category: ec.QueryParam("category"), Agency: ec.QueryParam("agency"),
-		Kecamatan: ec.QueryParam("kecamatan"), Channel: ec.QueryParam("channel"), From: ec.QueryParam("from"),
-		To: ec.QueryParam("to"), Text: strings.TrimSpace(ec.QueryParam("q")), Sort: ec.QueryParam("sort"),
-	}
+	q := inboxQueryOf(ec)
 	if len(q.Text) > 200 {
 		return c.renderError(ec, http.StatusBadRequest)
 	}

@@ -54,11 +54,7 @@ type inboxRow struct {
 
 func (c *Console) inbox(ec echo.Context) error {
 	a := account(ec)
-	q := inboxQuery{
-		Status: ec.QueryParam("status"), Category: ec.QueryParam("category"), Agency: ec.QueryParam("agency"),
-		Kecamatan: ec.QueryParam("kecamatan"), Channel: ec.QueryParam("channel"), From: ec.QueryParam("from"),
-		To: ec.QueryParam("to"), Text: strings.TrimSpace(ec.QueryParam("q")), Sort: ec.QueryParam("sort"),
-	}
+	q := inboxQueryOf(ec)
 	if len(q.Text) > 200 {
 		q.Text = q.Text[:200]
 	}
@@ -118,6 +114,16 @@ func (c *Console) inbox(ec echo.Context) error {
 		d.NextURL = "?" + u.Encode()
 	}
 	return c.render(ec, http.StatusOK, "inbox.html", d)
+}
+
+// inboxQueryOf reads the inbox filter from the URL (the inbox and its CSV
+// export share it).
+func inboxQueryOf(ec echo.Context) inboxQuery {
+	return inboxQuery{
+		Status: ec.QueryParam("status"), Category: ec.QueryParam("category"), Agency: ec.QueryParam("agency"),
+		Kecamatan: ec.QueryParam("kecamatan"), Channel: ec.QueryParam("channel"), From: ec.QueryParam("from"),
+		To: ec.QueryParam("to"), Text: strings.TrimSpace(ec.QueryParam("q")), Sort: ec.QueryParam("sort"),
+	}
 }
 
 // filter turns the query into an api.Filter; ok is false for a malformed

@@ -66,31 +66,13 @@ func isAddition(k api.EventKind) bool {
 	return k == api.EventAddition || k == api.EventAnswer
 }
 
-// phoneKey normalises a reporter's phone like api.ParseSearch does
-// (08.., 628.., +628.. with spaces, dots or dashes become +628...), so that a
-// search by phone is an exact match. Anything else is kept as given, trimmed.
+// phoneKey normalises a reporter's phone as the console's search does
+// (api.NormalizePhone), so that a search by phone is an exact match.
+// Anything else is kept as given, trimmed.
 func phoneKey(p string) string {
 	p = strings.TrimSpace(clean(p))
-	var b strings.Builder
-	for i, r := range p {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == '+' && i == 0, r == ' ', r == '-', r == '.':
-		default:
-			return p
-		}
+	if n, ok := api.NormalizePhone(p); ok {
+		return n
 	}
-	d := b.String()
-	switch {
-	case strings.HasPrefix(d, "08"):
-		d = "62" + d[1:]
-	case strings.HasPrefix(d, "628"):
-	default:
-		return p
-	}
-	if len(d) < 10 || len(d) > 15 {
-		return p
-	}
-	return "+" + d
+	return p
 }
