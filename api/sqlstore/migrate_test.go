@@ -118,6 +118,9 @@ func TestOpenErrors(t *testing.T) {
 	if err != nil && strings.Contains(err.Error(), "secret") {
 		t.Errorf("error shows the password: %v", err)
 	}
+	if _, err := sqlstore.Open(ctx, " ", sqlstore.Options{}); err == nil {
+		t.Errorf("empty DSN accepted")
+	}
 	_, err = sqlstore.Open(ctx, "sqlite:/proc/no/such/dir/aduan.db", sqlstore.Options{})
 	if err == nil || !strings.Contains(err.Error(), "open report database") {
 		t.Errorf("SQLite in an impossible place: %v", err)

@@ -71,6 +71,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	if strings.TrimSpace(dsn) == "" {
+		// SQLite would open a private temporary database per connection.
+		return nil, fmt.Errorf("open report database: no DSN")
+	}
 	var err error
 	if isPostgres(dsn) {
 		s.dialect = DialectPostgres

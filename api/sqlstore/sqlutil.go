@@ -89,6 +89,7 @@ func (s *Store) t(v time.Time) any {
 // zero time for NULL).
 type timeCol struct{ t *time.Time }
 
+// Scan implements sql.Scanner.
 func (c timeCol) Scan(v any) error {
 	switch x := v.(type) {
 	case nil:
