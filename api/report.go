@@ -10,6 +10,7 @@
 package api
 
 import (
+	"log/slog"
 	"slices"
 	"time"
 
@@ -64,8 +65,9 @@ type Contact struct {
 	Phone string `json:"phone,omitempty"`
 }
 
-// LogValue keeps names and phone numbers out of logs.
-func (c Contact) LogValue() string { return "[contact redacted]" }
+// LogValue keeps names and phone numbers out of logs (slog.LogValuer: the
+// signature must be exactly this, or slog prints the fields).
+func (c Contact) LogValue() slog.Value { return slog.StringValue("[contact redacted]") }
 
 // Report is one complaint. It is stored whole, as JSON, timeline included.
 // Channel and ChatID are Aduan-internal: they are never copied into anything
