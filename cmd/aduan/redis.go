@@ -19,7 +19,7 @@ func openRedis(ctx context.Context, url string, log *slog.Logger, warn io.Writer
 		if err := mr.Start(); err != nil {
 			return nil, nil, fmt.Errorf("start in-memory redis: %w", err)
 		}
-		fmt.Fprintln(warn, "⚠ No REDIS_URL: using an in-memory Redis. Conversations and reports are LOST when aduan stops. Set REDIS_URL for real use.")
+		fmt.Fprintln(warn, "⚠ No REDIS_URL: using an in-memory Redis. Conversations, queued replies and console logins are LOST when aduan stops (reports are kept in the database). Set REDIS_URL for real use.")
 		rdb := redis.NewClient(&redis.Options{Addr: mr.Addr(), PoolSize: 64})
 		return rdb, func() { rdb.Close(); mr.Close() }, nil
 	}
