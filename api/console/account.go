@@ -44,7 +44,11 @@ type Account struct {
 	Agency   string // agency code; required for RoleAgency, optional for RoleViewer
 	Disabled bool
 	Created  time.Time
-	hash     []byte
+	// AlertChat is the Telegram chat linked for alerts ("": none) and
+	// AlertEmail the admin's wish for email alerts too (alerts_account.go).
+	AlertChat  string
+	AlertEmail bool
+	hash       []byte
 }
 
 // Supervisor reports whether the account sees everything.
@@ -141,6 +145,7 @@ func (s *Accounts) Get(ctx context.Context, email string) (Account, error) {
 	return Account{
 		Email: m["email"], Name: m["name"], Role: m["role"], Agency: m["agency"],
 		Disabled: m["disabled"] == "1", Created: created, hash: []byte(m["hash"]),
+		AlertChat: m[fieldAlertChat], AlertEmail: m[fieldAlertEmail] == "1",
 	}, nil
 }
 

@@ -28,6 +28,7 @@ type Console struct {
 	views    *views
 	cop      *http.CrossOriginProtection
 	ip       echo.IPExtractor
+	alerts   *AlertsConfig // nil until EnableAlerts (alerts_link.go)
 }
 
 // New builds the console. It panics on a configuration error that
@@ -130,6 +131,7 @@ func (c *Console) Register(e *echo.Echo) {
 	a.GET("/accounts", c.accountsPage, c.requireRole(RoleSupervisor))
 	a.GET("/whatsapp", c.whatsappPage, c.requireRole(RoleSupervisor))
 	a.POST("/whatsapp/pair", c.startPairing, c.requireRole(RoleSupervisor))
+	c.registerAlerts(a)
 	a.RouteNotFound("/*", func(ec echo.Context) error { return c.renderError(ec, http.StatusNotFound) })
 }
 
