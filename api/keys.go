@@ -22,3 +22,6 @@ func (k keys) tries(stream, entryID string) string {
 
 // relayed marks an outbox effect id as put on its stream (see Relay).
 func (k keys) relayed(effectID string) string { return k.base + "relayed:" + effectID }
+
+// stats caches the dashboard's aggregates for one scope and period.
+func (k keys) stats(hash string) string { return k.base + "stats:" + hash }

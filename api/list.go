@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -103,11 +104,36 @@ func (s *Service) Export(ctx context.Context, f Filter, fn func(r *Report) error
 	return nil
 }
 
-// Stats returns the dashboard's aggregates.
+// statsTTL is how long the dashboard's figures are shared: dozens of admins
+// refreshing it cost one set of aggregate queries a minute, whatever the
+// report count (Stats.AsOf says how fresh they are).
+const statsTTL = time.Minute
+
+// Stats returns the dashboard's aggregates, computed by the database and
+// shared for statsTTL per scope and period (through Redis, so also across
+// replicas). A cache that cannot be read or written is skipped, never fatal.
 func (s *Service) Stats(ctx context.Context, q StatsQuery) (*Stats, error) {
+	loc := "Asia/Jakarta"
+	if q.Location != nil {
+		loc = q.Location.String()
+	}
+	key := s.k.stats(shortHash(fmt.Sprint(q.Agency, "|", q.From.UnixMilli(), "|", q.To.UnixMilli(), "|",
+		q.VerifyBefore.Unix()/60, "|", q.RespondBefore.Unix()/60, "|", loc)))
+	if raw, err := s.rdb.Get(ctx, key).Bytes(); err == nil {
+		var st Stats
+		if json.Unmarshal(raw, &st) == nil {
+			return &st, nil
+		}
+	}
 	st, err := s.store.Stats(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("report stats: %w", err)
+	}
+	st.AsOf = s.now()
+	if raw, err := json.Marshal(st); err == nil {
+		if err := s.rdb.Set(ctx, key, raw, statsTTL).Err(); err != nil {
+			s.log.Warn("report stats: cache", "err", err)
+		}
 	}
 	return st, nil
 }

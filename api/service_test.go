@@ -161,3 +161,28 @@ func TestAdminActions(t *testing.T) {
 		t.Fatal("agency view of an anonim report shows the contact or chat")
 	}
 }
+
+// The dashboard's figures are computed once a minute per scope and shared:
+// a second look within the minute reads the same figures (AsOf says when).
+func TestStatsShared(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxT(t)
+	if err := e.svc.HandleAction(ctx, submitEnv("SDA-STA001", "telegram", "1", "public")); err != nil {
+		t.Fatal(err)
+	}
+	first, err := e.svc.Stats(ctx, api.StatsQuery{})
+	if err != nil || first.Total != 1 || first.AsOf.IsZero() {
+		t.Fatalf("first: %+v %v", first, err)
+	}
+	if err := e.svc.HandleAction(ctx, submitEnv("SDA-STA002", "telegram", "2", "public")); err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.svc.Stats(ctx, api.StatsQuery{})
+	if err != nil || again.Total != 1 || !again.AsOf.Equal(first.AsOf) {
+		t.Fatalf("within the minute: total %d as of %v, want the shared 1 as of %v (%v)", again.Total, again.AsOf, first.AsOf, err)
+	}
+	scoped, err := e.svc.Stats(ctx, api.StatsQuery{Agency: "DPUBMSDA"})
+	if err != nil || scoped.Total != 2 {
+		t.Fatalf("another scope is computed on its own: %+v %v", scoped, err)
+	}
+}

@@ -146,6 +146,9 @@ type Stats struct {
 	// PerDay counts reports by creation day (in Location), oldest first, only
 	// days with reports.
 	PerDay []DayCount
+	// AsOf is when the figures were computed (Service.Stats shares them for
+	// a minute); set by the service, not the store.
+	AsOf time.Time
 }
 
 // DayCount is the number of reports created on one day.

@@ -21,6 +21,7 @@ type dashboardData struct {
 	ByAgency             barChart
 	PerWeek              barChart
 	ShowAgency           bool
+	AsOf                 time.Time
 }
 
 // MedianHours is the median time to first response in hours.
@@ -49,7 +50,7 @@ func (c *Console) dashboard(ec echo.Context) error {
 	}
 	d := dashboardData{Total: st.Total, Open: st.Open, Overdue: st.Overdue, From: ec.QueryParam("from"),
 		To: ec.QueryParam("to"), Responded: st.Responded, HasMedian: st.Responded > 0, Median: st.MedianResponse,
-		ShowAgency: scopeAgency(a) == ""}
+		ShowAgency: scopeAgency(a) == "", AsOf: st.AsOf.In(c.cfg.Location)}
 	labels := make([]string, len(api.Statuses))
 	values := make([]int, len(api.Statuses))
 	for i, s := range api.Statuses {
