@@ -58,6 +58,7 @@ type config struct {
 	WhatsAppOn bool            // ADUAN_WHATSAPP
 	WhatsApp   whatsapp.Config // the device store; see whatsappConfig
 	Limits     map[string]bot.Limit
+	Alerts     alertsSettings // ADUAN_SMTP_URL, ADUAN_ALERT_INTERVAL (alerts_config.go)
 }
 
 // databaseDSN is the report store to open: ADUAN_DATABASE_URL, or the
@@ -168,6 +169,7 @@ func readConfig(getenv func(string) string) (config, configError) {
 		r.fail("ADUAN_WHATSAPP_STORE_DSN", showURL(c.WhatsApp.StoreDSN), "a PostgreSQL DSN needs ADUAN_WHATSAPP_STORE_DIALECT=pgx (the default is sqlite)")
 	}
 	c.Limits = readSendLimits(r)
+	c.Alerts = readAlertsConfig(r)
 
 	c.API = api.Config{
 		ComplaintAPIURL: strings.TrimRight(r.check("ADUAN_COMPLAINT_API_URL", "", showURL,

@@ -31,6 +31,10 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.close()
+	al, err := a.newAlerts() // wraps the dead-letter sink: before runWorkers
+	if err != nil {
+		return err
+	}
 	if c.RedisURL == "" {
 		if err := a.addDemoSupervisor(ctx, c.Listen, os.Stderr); err != nil {
 			return err
@@ -61,8 +65,12 @@ func runServe(ctx context.Context, args []string) error {
 			PairingQR:      wa.PairingQR,
 		}
 	}
-	console.New(consoleCfg, a.rdb, a.service, a.set.Catalog(), log).Register(e)
-	newHealth(a).register(e)
+	con := console.New(consoleCfg, a.rdb, a.service, a.set.Catalog(), log)
+	con.Register(e)
+	al.start(a, con)
+	h := newHealth(a)
+	h.register(e)
+	h.reg.MustRegister(al.metrics) // aduan_alerts_total, aduan_alert_messages_total
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
