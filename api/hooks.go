@@ -7,13 +7,20 @@ import (
 	"time"
 )
 
-// Outbound webhook event types.
+// Outbound webhook event types. Each change of a report sends exactly one of
+// them to each configured URL.
 const (
 	HookCreated          = "report.created"
 	HookInformationAdded = "report.information_added"
 	HookRated            = "report.rated"
 	HookAnswered         = "report.answered" // the citizen answered an admin's question
 	HookReopened         = "report.reopened"
+	// HookStatusChanged: an admin, the back office (inbound webhook) or the
+	// poller changed the status; data: from, to, note, source.
+	HookStatusChanged = "report.status_changed"
+	// HookReplied: an admin, the back office or the poller (new status
+	// notes) replied to the citizen; data: text, source.
+	HookReplied = "report.replied"
 )
 
 // HookEvent is the JSON body of an outbound webhook. It carries the agency
@@ -22,6 +29,7 @@ type HookEvent struct {
 	EventID          string         `json:"event_id"`
 	Type             string         `json:"type"`
 	OccurredAt       time.Time      `json:"occurred_at"`
+	Timestamp        time.Time      `json:"timestamp"` // = occurred_at, the Standard Webhooks payload field
 	TrackingNumber   string         `json:"tracking_number"`
 	ServiceRequestID string         `json:"service_request_id,omitempty"`
 	Report           HookReport     `json:"report"`
@@ -70,8 +78,9 @@ func (s *Service) hookEffects(r *Report, typ, id string, data map[string]any) []
 	if len(s.hookURLs) == 0 {
 		return nil
 	}
+	now := s.now()
 	ev := HookEvent{
-		EventID: hookEventID(r.Number, typ, id), Type: typ, OccurredAt: s.now(), TrackingNumber: r.Number,
+		EventID: hookEventID(r.Number, typ, id), Type: typ, OccurredAt: now, Timestamp: now, TrackingNumber: r.Number,
 		ServiceRequestID: r.ServiceRequestID, Report: hookReport(r), Data: data,
 	}
 	body, err := json.Marshal(ev)
@@ -90,6 +99,29 @@ func (s *Service) hookEffects(r *Report, typ, id string, data map[string]any) []
 // createdEffects queue a new report for forwarding and report.created.
 func (s *Service) createdEffects(r *Report) []Effect {
 	return append([]Effect{forwardEffect(r)}, s.hookEffects(r, HookCreated, "created", nil)...)
+}
+
+// replyHook is report.replied for an admin's reply (eventID: its timeline
+// event's id, stable for one reply).
+func (s *Service) replyHook(r *Report, actor, text, eventID string) []Effect {
+	return s.hookEffects(r, HookReplied, eventID, map[string]any{"text": text, "source": hookSource(actor)})
+}
+
+// statusHook is report.status_changed for a change from -> r.Status.
+func (s *Service) statusHook(r *Report, actor string, from Status, note, eventID string) []Effect {
+	return s.hookEffects(r, HookStatusChanged, eventID, map[string]any{"from": from, "to": r.Status, "note": note,
+		"source": hookSource(actor)})
+}
+
+// hookSource says who made a change without naming them: "webhook" (the
+// back office itself, so it can skip its own echo), "poller", "system", or
+// "console" for an admin (whose e-mail address stays in Aduan).
+func hookSource(actor string) string {
+	switch actor {
+	case ActorWebhook, ActorPoller, ActorSystem:
+		return actor
+	}
+	return "console"
 }
 
 // hookEventID is stable for one change of one report.

@@ -149,13 +149,15 @@ func (s *Service) adminReply(ctx context.Context, number, actor, text, eventID s
 	return nil
 }
 
-// applyReply adds an admin's reply to r and returns the notice for the citizen.
+// applyReply adds an admin's reply to r and returns the notice for the
+// citizen and report.replied for the webhooks.
 func (s *Service) applyReply(r *Report, actor, text, eventID string) []Effect {
 	now := s.now()
 	r.Timeline = append(r.Timeline, Event{ID: eventID, Kind: EventReply, Actor: actor, At: now, Text: text})
 	r.WaitingSince = time.Time{}
 	s.responded(r, now)
-	return s.notice(r, eventID, "admin_reply", map[string]string{"text": text}, ref(r.Number, eventID))
+	return append(s.notice(r, eventID, "admin_reply", map[string]string{"text": text}, ref(r.Number, eventID)),
+		s.replyHook(r, actor, text, eventID)...)
 }
 
 // responded records the first time an admin answered the citizen.
@@ -224,18 +226,20 @@ func (s *Service) changeStatus(ctx context.Context, number, actor string, status
 	return r, nil
 }
 
-// applyStatus moves r to status and returns what the citizen is told.
+// applyStatus moves r to status and returns what the citizen is told and
+// report.status_changed for the webhooks.
 func (s *Service) applyStatus(r *Report, actor string, status Status, note, eventID string) []Effect {
 	now := s.now()
+	from := r.Status
 	r.Timeline = append(r.Timeline, Event{ID: eventID, Kind: EventStatus, Actor: actor, At: now,
-		From: r.Status, Status: status, Text: note})
+		From: from, Status: status, Text: note})
 	r.Status = status
 	r.StatusNote = note
 	r.WaitingSince = time.Time{}
 	if note != "" || !status.Open() {
 		s.responded(r, now)
 	}
-	return s.statusEffects(r, eventID, note)
+	return append(s.statusEffects(r, eventID, note), s.statusHook(r, actor, from, note, eventID)...)
 }
 
 // statusEffects tell the citizen about a new status; resolved starts the

@@ -10,7 +10,10 @@ import (
 	"time"
 )
 
-// Webhook signature headers, in both directions.
+// Legacy webhook signature headers, in both directions. Outbound webhooks
+// carry them beside the Standard Webhooks headers (standardwebhooks.go) for
+// one release; the inbound webhook accepts a request signed either way. The
+// HMAC key is the secret exactly as configured ("whsec_" prefix included).
 const (
 	HeaderTimestamp = "X-Aduan-Timestamp" // unix seconds
 	HeaderSignature = "X-Aduan-Signature" // "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/redis/go-redis/v9"
 )
 
 // maxWebhookBody limits an inbound webhook body.
@@ -18,6 +19,8 @@ const maxWebhookBody = 64 << 10
 
 // InboundEvent is what an external back office posts to /webhooks/reports.
 type InboundEvent struct {
+	// EventID makes the event idempotent. Optional in a Standard-Webhooks-
+	// signed request, where it defaults to the webhook-id.
 	EventID          string `json:"event_id"`
 	Type             string `json:"type"` // reply | status | question
 	ServiceRequestID string `json:"service_request_id,omitempty"`
@@ -29,6 +32,9 @@ type InboundEvent struct {
 
 // RegisterWebhooks mounts POST /webhooks/reports: signed events from an
 // external back office (replies, status changes, questions to the citizen).
+// A request with a webhook-signature header is verified as Standard Webhooks
+// 1.0 (and its webhook-id processed once); any other as the legacy
+// X-Aduan-Timestamp / X-Aduan-Signature.
 func RegisterWebhooks(r Router, svc *Service, secret string) {
 	r.POST("/webhooks/reports", func(c echo.Context) error {
 		if err := svc.handleWebhook(c, secret); err != nil {
@@ -52,7 +58,12 @@ func (s *Service) handleWebhook(c echo.Context, secret string) error {
 		}
 		return fmt.Errorf("read body: %w", ErrInvalid)
 	}
-	if err := Verify(secret, req.Header.Get(HeaderTimestamp), req.Header.Get(HeaderSignature), body, time.Now()); err != nil {
+	var msgID string // the Standard Webhooks webhook-id; "" for a legacy request
+	if IsStandardSigned(req.Header) {
+		if msgID, err = VerifyStandard(secret, req.Header, body, time.Now()); err != nil {
+			return err
+		}
+	} else if err := Verify(secret, req.Header.Get(HeaderTimestamp), req.Header.Get(HeaderSignature), body, time.Now()); err != nil {
 		return err
 	}
 	var ev InboundEvent
@@ -60,10 +71,64 @@ func (s *Service) handleWebhook(c echo.Context, secret string) error {
 	if err := dec.Decode(&ev); err != nil {
 		return fmt.Errorf("malformed JSON: %w", ErrInvalid)
 	}
+	if strings.TrimSpace(ev.EventID) == "" {
+		ev.EventID = msgID
+	}
 	if err := ev.validate(); err != nil {
 		return err
 	}
-	return s.ApplyEvent(req.Context(), ev)
+	if msgID == "" {
+		return s.ApplyEvent(req.Context(), ev)
+	}
+	return s.applyOnce(req.Context(), msgID, ev)
+}
+
+// How long a processed webhook-id is remembered (the sender's retries span
+// days), and how long one delivery may hold it while it is applied.
+const (
+	webhookIDSeenTTL  = 7 * 24 * time.Hour
+	webhookIDClaimTTL = time.Minute
+)
+
+// hookIn marks an inbound webhook-id: "pending" while a delivery applies
+// it, "done" after.
+func (k keys) hookIn(msgID string) string { return k.base + "whin:" + shortHash(msgID) }
+
+// applyOnce applies a Standard-Webhooks-signed event at most once per
+// webhook-id (replay protection, and the receiver's side of the sender's
+// at-least-once retries): an id already applied answers success and changes
+// nothing; one being applied by a concurrent delivery is a conflict the
+// sender retries; a failed one is released for the retry. The event id
+// guards the report itself as for a legacy request.
+func (s *Service) applyOnce(ctx context.Context, msgID string, ev InboundEvent) error {
+	key := s.k.hookIn(msgID)
+	claimed, err := s.rdb.SetNX(ctx, key, "pending", webhookIDClaimTTL).Result()
+	if err != nil {
+		return fmt.Errorf("webhook-id guard: %w", err)
+	}
+	if !claimed {
+		state, err := s.rdb.Get(ctx, key).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("webhook-id guard: %w", err)
+		}
+		if state == "done" {
+			s.log.Info("inbound webhook: webhook-id already processed; ignored", "type", ev.Type)
+			return nil
+		}
+		return fmt.Errorf("this webhook-id is being processed; retry later: %w", ErrConflict)
+	}
+	bg := context.WithoutCancel(ctx)
+	if err := s.ApplyEvent(ctx, ev); err != nil {
+		if derr := s.rdb.Del(bg, key).Err(); derr != nil {
+			s.log.Warn("inbound webhook: release webhook-id", "err", derr)
+		}
+		return err
+	}
+	if err := s.rdb.Set(bg, key, "done", webhookIDSeenTTL).Err(); err != nil {
+		// Applied; a replay is still caught by the event id on the report.
+		s.log.Warn("inbound webhook: remember webhook-id", "err", err)
+	}
+	return nil
 }
 
 func (ev *InboundEvent) validate() error {
