@@ -9,6 +9,13 @@
 // It only ever talks to loopback addresses. Start it first, then
 // `aduan serve` with ADUAN_TELEGRAM_API_URL pointing at it; it waits for
 // setWebhook before posting. See docs/performance.md.
+//
+// Two more modes measure the read side:
+//
+//	aduan-load seed --database DSN --reports N    fill a report database (sqlstoretest.Seed)
+//	aduan-load reads --base URL --email E --pid P  time the console's and Open311's reads
+//
+// (`aduan-load seed -h`, `aduan-load reads -h`).
 package main
 
 import (
@@ -92,6 +99,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "seed":
+			return runSeed(ctx, args[1:], stdout, stderr)
+		case "reads":
+			return runReads(ctx, args[1:], os.Stdin, stdout, stderr)
+		}
+	}
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
