@@ -17,11 +17,25 @@ func (t *turn) answer() {
 	if kind := t.misplaced(st); kind != "" {
 		// A photo, pin or contact card this step cannot use: say so, and
 		// whether a later question takes it, instead of "too short".
+		if max, full := t.photosFull(); kind == "photo" && full {
+			t.s.Tries++
+			t.say(t.msg("reask_photo_full", map[string]string{"max": itoa(max)}))
+			t.ask(st)
+			return
+		}
 		if t.ahead(kind) {
 			t.reask(st, kind+"_later")
 		} else {
 			t.reask(st, kind+"_not_here")
 		}
+		return
+	}
+	if t.asked == AskCheck && (st.Type == StepText || st.Type == StepLocation) && t.answerCheck(st, "") {
+		return
+	}
+	delete(t.s.Fields, keyPending)
+	if st.Type == StepText && t.s.Fields[keyDraft] == st.Field {
+		t.answerDraft(st, "")
 		return
 	}
 	if st.Type == StepLocation && t.s.Pin != nil {
@@ -35,7 +49,7 @@ func (t *turn) answer() {
 		t.advance(st.Next)
 		return
 	}
-	if st.Type != StepChoice && st.Type != StepSummary && len(t.in.Photos) == 0 {
+	if st.Type != StepChoice && st.Type != StepSummary && st.Type != StepAttributes && st.Type != StepNearby && len(t.in.Photos) == 0 {
 		// "1" or "satu" answers a free-text step's own menu ("1. Selesai",
 		// "1. Lewati") on channels without buttons.
 		if opts := t.buttons(st); len(opts) > 0 {
@@ -46,22 +60,14 @@ func (t *turn) answer() {
 		}
 	}
 	switch st.Type {
-	case StepChoice, StepSummary:
-		opts := t.options(st)
-		if st.Type == StepSummary {
-			opts = t.summaryOptions()
-			if t.s.Editing {
-				opts = t.editOptions(st)
-			}
+	case StepChoice:
+		t.answerChoiceStep(st)
+	case StepSummary:
+		opts := t.summaryOptions()
+		if t.s.Editing {
+			opts = t.editOptions(st)
 		}
 		i := matchOption(t.in.Text, opts)
-		if i < 0 && st.Fallback != "" && containsWord(normalize(t.in.Text), normalizeAll(st.Unclear)) {
-			if note, ok := st.Errors["unclear"]; ok {
-				t.say(fill(note.In(t.lang()), t.vars(nil)))
-			}
-			t.choose(st, st.Fallback)
-			return
-		}
 		if i < 0 {
 			t.reask(st, "not_in_list")
 			return
@@ -71,16 +77,11 @@ func (t *turn) answer() {
 	case StepText:
 		t.answerText(st)
 	case StepDate:
-		d, err := ParseDate(t.in.Text, t.in.Now)
-		switch {
-		case errors.Is(err, ErrDateFuture):
-			t.reask(st, "future")
-		case err != nil:
-			t.reask(st, "format")
-		default:
-			t.s.Fields[st.Field] = d.Format("2006-01-02")
-			t.advance(st.Next)
-		}
+		t.answerWhen(st)
+	case StepAttributes:
+		t.answerAttribute(st, "")
+	case StepNearby:
+		t.answerNearby(st, "")
 	case StepLocation:
 		t.answerLocation(st)
 	case StepPhotos:
@@ -177,13 +178,48 @@ func (t *turn) isDone() bool {
 // answerChoice handles a pressed button of the current step.
 func (t *turn) answerChoice(value string) {
 	st := t.step()
+	switch {
+	case value == "~cancel" || value == "~stay":
+		if t.asked != AskCancel {
+			t.out.Accepted = false
+			return
+		}
+		t.answerCancel(value)
+		return
+	case value == valDone:
+		if t.s.Fields[keyDraft] != st.Field || st.Type != StepText {
+			t.out.Accepted = false
+			return
+		}
+		t.answerDraft(st, valDone)
+		return
+	case value == valKeep || value == valRetype:
+		if t.asked != AskCheck {
+			t.out.Accepted = false
+			return
+		}
+		t.answerCheck(st, value)
+		return
+	}
 	switch st.Type {
 	case StepChoice:
+		if value == valList {
+			t.showList(st)
+			return
+		}
 		if indexOf(t.options(st), value) < 0 {
 			t.reask(st, "not_in_list")
 			return
 		}
 		t.choose(st, value)
+	case StepAttributes:
+		t.answerAttribute(st, value)
+	case StepNearby:
+		if t.s.Fields[keyDup] == "" {
+			t.out.Accepted = false
+			return
+		}
+		t.answerNearby(st, value)
 	case StepSummary:
 		t.choose(st, value)
 	case StepPhotos:
@@ -226,6 +262,10 @@ func (t *turn) choose(st *Step, value string) {
 		t.chooseSummary(st, value)
 		return
 	}
+	if st.OptionsFrom == "services" && t.s.Fields[st.Field] != value {
+		t.clearAttributes() // another category asks other questions
+	}
+	t.clearGuesses(st)
 	t.s.Fields[st.Field] = value
 	next := st.Next
 	for _, o := range st.Options {
@@ -243,6 +283,9 @@ func (t *turn) chooseSummary(st *Step, value string) {
 			return
 		}
 		t.s.Step, t.s.Tries = value, 0 // Editing stays set: the answer returns here
+		if t.step().Type == StepAttributes {
+			t.clearAttributes()
+		}
 		t.ask(t.step())
 		return
 	}
@@ -254,7 +297,8 @@ func (t *turn) chooseSummary(st *Step, value string) {
 		t.s.Editing = true
 		t.askSummary(st)
 	case "cancel":
-		t.cancel()
+		// The whole report is written: one tap should not throw it away.
+		t.confirmCancel()
 	default:
 		t.reask(st, "not_in_list")
 	}
@@ -281,6 +325,7 @@ func (t *turn) answerText(st *Step) {
 		t.reask(st, "too_long")
 	case st.Pattern != "" && !t.e.set.patterns[t.s.Flow+"/"+st.ID].MatchString(strings.TrimSpace(text)):
 		t.reask(st, "pattern")
+	case t.checked(st, text):
 	default:
 		// Stored byte-exact: what the citizen wrote is what the agency reads.
 		t.s.Fields[st.Field] = text
@@ -317,6 +362,7 @@ func (t *turn) answerLocation(st *Step) {
 	if _, err := strconv.Atoi(text); err != nil {
 		if i := matchOption(text, kec); i >= 0 && utf8.RuneCountInString(text) >= 3 {
 			t.forgetPlace()
+			delete(t.s.Fields, keyGuess+"kecamatan")
 			t.s.Fields["kecamatan"] = kec[i].Value
 			t.s.Fields[st.Field] = "kecamatan"
 			t.advance(st.Next)
@@ -331,10 +377,10 @@ func (t *turn) answerLocation(st *Step) {
 		t.reask(st, "too_long")
 		return
 	}
-	t.forgetPlace()
-	t.s.Fields["address"] = text
-	t.s.Fields[st.Field] = "address"
-	t.advance(st.Next)
+	if t.checked(st, text) {
+		return
+	}
+	t.keep(st, text)
 }
 
 // forgetPlace drops the point and address of an earlier answer to the
@@ -345,6 +391,28 @@ func (t *turn) forgetPlace() {
 	delete(t.s.Fields, "lat")
 	delete(t.s.Fields, "lon")
 	delete(t.s.Fields, "address")
+	delete(t.s.Fields, keyGuess+"kecamatan")
+}
+
+// guessKecamatan proposes the kecamatan of a point at the kecamatan
+// question, unless it is already known.
+func (t *turn) guessKecamatan(lat, lon float64) {
+	if b := t.e.set.catalog.Region.Bounds; t.s.Fields["kecamatan"] != "" || b != nil && !b.Contains(lat, lon) {
+		return // known, or a point outside the regency (confirmed as such)
+	}
+	if name := t.e.set.catalog.areaOf(lat, lon); name != "" {
+		t.s.Fields[keyGuess+"kecamatan"] = strings.ToLower(name)
+	}
+}
+
+// guessKecamatanFromText proposes the one kecamatan an address names.
+func (t *turn) guessKecamatanFromText(text string) {
+	if t.s.Fields["kecamatan"] != "" {
+		return
+	}
+	if k := t.e.set.catalog.kecamatanInText(text); k != "" {
+		t.s.Fields[keyGuess+"kecamatan"] = k
+	}
 }
 
 // takePoint answers the location step with a valid point, or, when the
@@ -368,6 +436,7 @@ func (t *turn) setPoint(st *Step, p Location) {
 		t.s.Fields["address"] = p.Address
 	}
 	t.s.Fields[st.Field] = "pin"
+	t.guessKecamatan(p.Lat, p.Lon)
 }
 
 // The confirm of a point outside the region: keep it, or send another.
@@ -435,14 +504,22 @@ func (t *turn) answerPhotos(st *Step) {
 		return
 	}
 	refs := t.photoRefs()
+	dropped := 0
 	for _, p := range t.in.Photos {
-		if len(refs) < limit && p.Ref != "" && !strings.ContainsAny(p.Ref, " \t\n") {
+		switch {
+		case p.Ref == "" || strings.ContainsAny(p.Ref, " \t\n"):
+		case len(refs) < limit:
 			refs = append(refs, p.Ref)
+		default:
+			dropped++
 		}
 	}
 	t.s.Fields["photos"] = strings.Join(refs, " ")
 	if len(refs) >= limit {
 		t.say(t.msg("photos_full", map[string]string{"count": strconv.Itoa(len(refs)), "max": strconv.Itoa(limit)}))
+		if dropped > 0 {
+			t.say(t.msg("photos_dropped", map[string]string{"dropped": strconv.Itoa(dropped), "max": strconv.Itoa(limit)}))
+		}
 		t.advance(st.Next)
 		return
 	}
@@ -478,7 +555,7 @@ func (t *turn) finish(st *Step) {
 			a.Tracking = t.in.Tracking
 			a.Fields = map[string]string{}
 			for k, v := range t.s.Fields {
-				if k != "photos" && v != "" {
+				if k != "photos" && v != "" && !internal(k) {
 					a.Fields[k] = v
 				}
 			}
@@ -521,3 +598,56 @@ func (t *turn) finish(st *Step) {
 	}
 	t.resume()
 }
+
+// photosFull reports whether the flow's photos were already taken to the
+// limit (a photo sent now is one too many, not one for a later question).
+func (t *turn) photosFull() (int, bool) {
+	for _, st := range t.flow().Steps {
+		if st.Type != StepPhotos || !contains(t.s.Back, st.ID) {
+			continue
+		}
+		limit := st.MaxPhotos
+		if limit <= 0 {
+			limit = 3
+		}
+		return limit, len(t.photoRefs()) >= limit
+	}
+	return 0, false
+}
+
+// answerWhen reads a date answer: a date, an approximate one, or "I don't
+// know" (see ParseWhen).
+func (t *turn) answerWhen(st *Step) {
+	w, err := ParseWhen(t.in.Text, t.in.Now)
+	switch {
+	case errors.Is(err, ErrDateFuture):
+		t.reask(st, "future")
+		return
+	case err != nil:
+		t.reask(st, "format")
+		return
+	}
+	for _, k := range whenFields(st.Field) {
+		delete(t.s.Fields, k)
+	}
+	switch {
+	case w.Unknown:
+		t.s.Fields[st.Field+"_unknown"] = "1"
+	default:
+		t.s.Fields[st.Field] = w.Date.Format("2006-01-02")
+		if w.Approx {
+			t.s.Fields[st.Field+"_approx"] = "1"
+		}
+	}
+	if w.Words != "" {
+		t.s.Fields[st.Field+"_text"] = w.Words
+	}
+	t.advance(st.Next)
+}
+
+// whenFields are the fields a date step writes.
+func whenFields(field string) []string {
+	return []string{field, field + "_approx", field + "_unknown", field + "_text"}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

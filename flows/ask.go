@@ -50,8 +50,23 @@ func (t *turn) enter(id string) {
 			id = st.Next
 			continue
 		}
-		if st.Type == StepFinish {
+		switch st.Type {
+		case StepFinish:
 			t.finish(st)
+			return
+		case StepAttributes:
+			t.inferAttributes()
+			if t.pendingAttribute() == nil {
+				id = st.Next
+				continue
+			}
+		case StepNearby:
+			if !t.e.cfg.CheckNearby {
+				id = st.Next
+				continue
+			}
+			delete(t.s.Fields, keyDup)
+			t.askNearby(st)
 			return
 		}
 		t.ask(st)
@@ -87,15 +102,40 @@ func (t *turn) ask(st *Step) {
 		t.showMenu()
 		return
 	}
+	t.s.Ask = ""
 	if st.Type == StepLocation && t.s.Pin != nil {
 		t.askOutside(st)
 		return
 	}
 	r := Reply{Text: fill(st.Prompt.In(t.lang()), t.vars(nil)), Step: t.s.Flow + "/" + st.ID}
 	switch st.Type {
+	case StepAttributes:
+		if a := t.pendingAttribute(); a != nil {
+			t.askAttribute(st, a)
+			return
+		}
+		t.clearAttributes() // back here after answering all: ask them again
+		if a := t.pendingAttribute(); a != nil {
+			t.askAttribute(st, a)
+			return
+		}
+	case StepNearby:
+		if t.s.Fields[keyDup] == "" {
+			r.Text = t.msg("nearby_wait", nil)
+			r.Choices = t.choices(t.duplicateOptions()[1:])
+			break
+		}
+		t.askDuplicate(st, &r)
+	case StepText:
+		if t.s.Fields[keyDraft] == st.Field && st.Field != "" {
+			t.askDraft(st, &r)
+		}
 	case StepChoice:
 		opts := t.options(st)
-		r.Choices = t.choices(opts)
+		t.askChoice(st, &r)
+		if t.s.Ask != "" {
+			break
+		}
 		var help []string
 		for _, o := range opts {
 			if o.Help.ID != "" {
@@ -129,22 +169,19 @@ func (t *turn) ask(st *Step) {
 // reask explains what was wrong with an answer and asks again.
 func (t *turn) reask(st *Step, reason string) {
 	t.s.Tries++
+	vars := map[string]string{"min": fmt.Sprint(st.Min), "max": fmt.Sprint(st.Max), "answer": clip(t.in.Text, 60)}
 	text, ok := st.Errors[reason]
 	switch {
 	case ok:
-		t.say(fill(text.In(t.lang()), t.vars(map[string]string{"min": fmt.Sprint(st.Min), "max": fmt.Sprint(st.Max)})))
+		t.say(fill(text.In(t.lang()), t.vars(vars)))
 	case reason == "unsupported":
 		// A refused photo (too large, not an image) or a live location has
 		// its own explanation; anything else the generic one.
-		key := "reask_" + t.in.Unsupported
-		if !t.e.set.HasMessage(key) {
-			key = "reask_unsupported"
-		}
-		t.say(t.msg(key, nil))
+		t.say(t.unsupportedText())
 	case t.e.set.HasMessage("reask_" + reason):
 		// A reason every step of a type shares (bad coordinates at any
 		// location step) has one text in messages.yaml; a step may override it.
-		t.say(t.msg("reask_"+reason, nil))
+		t.say(t.msg("reask_"+reason, vars))
 	default:
 		t.say(t.msg("reask_not_in_list", nil))
 	}
@@ -164,6 +201,12 @@ func (t *turn) askSummary(st *Step) {
 	b.WriteString(t.msg("summary_header", nil))
 	for _, id := range st.Fields {
 		fst, _ := t.flow().step(id)
+		if fst.Type == StepAttributes {
+			if v := t.displayAttributes(); v != "" {
+				fmt.Fprintf(&b, "\n• %s", v)
+			}
+			continue
+		}
 		fmt.Fprintf(&b, "\n• %s: %s", fst.Label.In(t.lang()), t.display(fst))
 	}
 	b.WriteString("\n\n" + t.msg("summary_actions", nil))
@@ -178,10 +221,15 @@ func (t *turn) summaryOptions() []Option {
 	}
 }
 
-func (t *turn) editOptions(st *Step) []Option {
+func (t *turn) editOptions(st *Step) []Option { return t.editOptionsOf(t.flow(), st) }
+
+func (t *turn) editOptionsOf(f *Flow, st *Step) []Option {
 	opts := make([]Option, 0, len(st.Fields))
 	for _, id := range st.Fields {
-		fst, _ := t.flow().step(id)
+		fst, _ := f.step(id)
+		if fst.Type == StepAttributes && len(t.attributes()) == 0 {
+			continue // this category asks nothing of its own
+		}
 		opts = append(opts, Option{Value: id, Label: fst.Label})
 	}
 	return opts
@@ -215,8 +263,19 @@ func (t *turn) display(st *Step) string {
 	case StepPhotos:
 		return fmt.Sprint(len(t.photoRefs()))
 	case StepDate:
+		words := t.s.Fields[st.Field+"_text"]
+		if t.s.Fields[st.Field+"_unknown"] != "" {
+			return t.msg("date_unknown", map[string]string{"words": words})
+		}
 		if d, err := time.Parse("2006-01-02", v); err == nil {
-			return d.Format("02/01/2006")
+			vars := map[string]string{"date": d.Format("02/01/2006"), "words": words}
+			switch {
+			case t.s.Fields[st.Field+"_approx"] != "":
+				return t.msg("date_approx", vars)
+			case words != "":
+				return t.msg("date_with_words", vars)
+			}
+			return vars["date"]
 		}
 	case StepText:
 		if r := []rune(v); len(r) > 200 {
@@ -236,4 +295,23 @@ func (t *turn) kecamatanName(v string) string {
 		}
 	}
 	return v
+}
+
+// stepOptions are every option a press on a step can carry, for the label
+// a channel shows in place of the pressed question.
+func (t *turn) stepOptions(f *Flow, st *Step) []Option {
+	opts := append([]Option{}, t.options(st)...)
+	if st.Type == StepSummary {
+		opts = append(opts, t.summaryOptions()...)
+		opts = append(opts, t.editOptionsOf(f, st)...)
+	}
+	if a := t.pendingAttribute(); a != nil && st.Type == StepAttributes {
+		opts = append(opts, attrOptions(a)...)
+	}
+	opts = append(opts, t.checkOptions()...)
+	opts = append(opts, t.cancelOptions()...)
+	opts = append(opts, t.duplicateOptions()...)
+	opts = append(opts, Option{Value: valList, Label: t.e.set.messages["choice_other_list"]},
+		Option{Value: valDone, Label: t.e.set.messages["choice_keep_draft"]})
+	return opts
 }

@@ -11,6 +11,21 @@ const (
 	StepPhone    = "phone"    // an Indonesian mobile number, or a shared contact
 	StepSummary  = "summary"  // show the answers; confirm, edit a field, or cancel
 	StepFinish   = "finish"   // emit the flow's action and end the flow
+	// StepAttributes asks the chosen category's own questions (services.yaml
+	// attributes), one per turn; skipped when the category has none.
+	StepAttributes = "attributes"
+	// StepNearby asks the complaint side for an open report like the draft
+	// (ActionNearby) and, when there is one, whether to support it or send
+	// anyway. Skipped unless Config.CheckNearby.
+	StepNearby = "nearby"
+)
+
+// Checks a text or location step may make of an answer before taking it
+// (Step.Checks). Each asks, never refuses: the citizen can keep the answer.
+const (
+	CheckCommand  = "command"  // a command word alone ("ubah", "lewati") is asked again
+	CheckQuestion = "question" // a question is confirmed ("is that your title?")
+	CheckPlace    = "place"    // a place that reads like a person's name or a date is confirmed
 )
 
 // File is one YAML file of flow definitions and/or messages.
@@ -21,10 +36,12 @@ type File struct {
 	// words, by intent name; any language, matched after normalising.
 	Words map[string][]string `yaml:"words"`
 	// Catalog parts (services.yaml).
-	Region    *Region   `yaml:"region"`
-	Agencies  []Agency  `yaml:"agencies"`
-	Services  []Service `yaml:"services"`
-	Kecamatan []string  `yaml:"kecamatan"`
+	Region    *Region          `yaml:"region"`
+	Agencies  []Agency         `yaml:"agencies"`
+	Services  []Service        `yaml:"services"`
+	Kecamatan []kecamatanEntry `yaml:"kecamatan"`
+	// Understand is how meaning is read (understand.yaml).
+	Understand *Lexicon `yaml:"understand"`
 }
 
 // Flow is a guided conversation: steps from Start, each naming its Next.
@@ -77,6 +94,14 @@ type Step struct {
 	Fields []string `yaml:"fields"`
 	// Max photos for a photos step.
 	MaxPhotos int `yaml:"max_photos"`
+	// Suggest is how a choice step proposes one option it guessed (from the
+	// first message, a typed description, a pin): "{choice}" is its label.
+	Suggest Text `yaml:"suggest"`
+	// Draft is how a text step asks when its field already holds a draft
+	// (the citizen's first message): "{draft}" is that text.
+	Draft Text `yaml:"draft"`
+	// Checks are the sanity checks of an answer (CheckCommand...).
+	Checks []string `yaml:"checks"`
 }
 
 // Option is one answer of a choice step.

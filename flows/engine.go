@@ -16,6 +16,11 @@ type Config struct {
 	ResumeAfter time.Duration
 	// MaxReports caps the tracking numbers remembered in a session.
 	MaxReports int
+	// CheckNearby turns on the duplicates check before a report is sent
+	// (a "nearby" step emits ActionNearby and waits for its answer). Off,
+	// the step is skipped: a complaint side that does not answer the
+	// action would otherwise keep every citizen waiting.
+	CheckNearby bool
 }
 
 // Engine runs flows. It is safe for concurrent use: it holds only the loaded,
@@ -49,6 +54,7 @@ func (e *Engine) DraftTTL() time.Duration { return e.cfg.DraftTTL }
 const (
 	keyMenu   = "menu"
 	keyResume = "resume"
+	keyLang   = "lang"
 )
 
 // turn is the work of one Step call.
@@ -57,12 +63,19 @@ type turn struct {
 	s   Session
 	in  Input
 	out Result
+	ws  []word // the message read for meaning (words())
+	// asked is the engine's own question the message answers (Session.Ask
+	// before this turn; Session.Ask is cleared, and set again by whatever
+	// asks next).
+	asked  string
+	urgent bool // the message is an emergency
 }
 
 // Step advances a conversation by one input.
 func (e *Engine) Step(s Session, in Input) Result {
 	t := &turn{e: e, s: s, in: in}
 	t.run()
+	t.merge()
 	t.s.Updated = in.Now.Unix()
 	t.out.Session = t.s
 	return t.out
@@ -100,16 +113,23 @@ func (t *turn) run() {
 	// "Today" is the regency's today, whatever the server's zone.
 	t.in.Now = t.in.Now.In(t.e.set.catalog.Region.Location())
 	t.prepare()
+	t.asked, t.s.Ask = t.s.Ask, ""
 	if t.in.Start != "" {
+		if strings.Contains(t.in.Start, "/") {
+			t.s.Ask = t.asked
+			t.lookupAnswer()
+			return
+		}
 		t.startFromOutside()
 		return
 	}
-	t.emergency()
+	t.urgent = t.emergency()
 	if t.in.Choice != "" {
 		t.pressed()
 		return
 	}
 	t.out.Accepted = true
+	t.suggestJavanese()
 	if t.s.Flow == flowComplaint && !t.s.Resume && t.s.Updated > 0 && t.in.Now.Sub(time.Unix(t.s.Updated, 0)) > t.e.cfg.ResumeAfter {
 		// Back to a report draft after a while: a greeting or an answer gets
 		// the offer to continue it; an explicit command (cancel, help...)
@@ -121,7 +141,26 @@ func (t *turn) run() {
 			return
 		}
 	}
+	if t.asked == AskLang {
+		if i := matchExact(t.in.Text, t.langOptions()); i >= 0 {
+			t.setLanguage(t.langOptions()[i].Value)
+			return
+		}
+	}
 	if t.global() {
+		return
+	}
+	if t.asked == AskCancel && t.answerCancel("") {
+		return
+	}
+	if t.in.Unsupported != "" && (t.s.Resume || t.s.Flow == "") {
+		t.say(t.unsupportedText())
+		t.reaskOrMenu()
+		return
+	}
+	if t.s.Flow == flowComplaint && len(t.words()) <= 4 && t.sentence("cancel") && !t.s.Resume {
+		// "hapus saja", "tidak jadi": a short message in the draft.
+		t.confirmCancel()
 		return
 	}
 	if t.s.Resume {
@@ -132,27 +171,31 @@ func (t *turn) run() {
 		t.idle(matchOption(t.in.Text, t.menuOptions()))
 		return
 	}
+	if t.shortAnswer() {
+		// At a question with a short answer, an emergency or a question
+		// about a report is not the answer: "ono maling!" is no address,
+		// "gimana laporan SDA-7TS5B7?" no title. The question stays.
+		if n := t.e.set.trackingIn(t.in.Text); n != "" {
+			t.status(n)
+			return
+		}
+		if t.urgent {
+			t.s.Ask = t.asked
+			t.reaskOrMenu()
+			return
+		}
+	}
 	t.answer()
 }
 
-// emergencyRepeat is how long the emergency number is not repeated, unless
-// the message is nothing but an emergency word.
-const emergencyRepeat = 15 * time.Minute
-
-// emergency answers emergency words at once with the emergency number, before
-// the conversation goes on.
-func (t *turn) emergency() {
-	words := t.e.set.words["emergency"]
-	text := normalize(t.in.Text)
-	if len(words) == 0 || !containsWord(text, words) {
-		return
+// shortAnswer reports whether the current question takes a short answer
+// (anything but a long free text such as a description).
+func (t *turn) shortAnswer() bool {
+	st := t.step()
+	if st == nil || strings.TrimSpace(t.in.Text) == "" {
+		return false
 	}
-	alone := contains(words, strings.Trim(text, "!?. "))
-	if !alone && t.s.Warned > 0 && t.in.Now.Sub(time.Unix(t.s.Warned, 0)) < emergencyRepeat {
-		return
-	}
-	t.s.Warned = t.in.Now.Unix()
-	t.say(t.msg("emergency", nil))
+	return st.Type != StepText || st.Max > 0 && st.Max <= 300
 }
 
 // prepare sets the language and restarts sessions that no longer fit the
@@ -160,8 +203,8 @@ func (t *turn) emergency() {
 func (t *turn) prepare() {
 	if t.s.Lang == "" {
 		t.s.Lang = LangID
-		if t.in.LangHint == LangEN {
-			t.s.Lang = LangEN
+		if t.in.LangHint == LangEN || t.in.LangHint == LangJV {
+			t.s.Lang = t.in.LangHint
 		}
 	}
 	if t.s.Fields == nil {
@@ -201,7 +244,7 @@ func (t *turn) step() *Step { st, _ := t.flow().step(t.s.Step); return st }
 
 // clearFlow ends the current flow and forgets its draft.
 func (t *turn) clearFlow() {
-	t.s.Flow, t.s.Step, t.s.Back, t.s.Editing, t.s.Resume, t.s.Tries = "", "", nil, false, false, 0
+	t.s.Flow, t.s.Step, t.s.Back, t.s.Editing, t.s.Resume, t.s.Tries, t.s.Ask = "", "", nil, false, false, 0, ""
 	t.s.Fields = map[string]string{}
 	t.s.Pending, t.s.Pin = "", nil
 }
@@ -255,11 +298,18 @@ func (t *turn) pressed() {
 	case key == keyResume && t.s.Resume:
 		t.out.Accepted = true
 		t.answerResume(indexOf(t.resumeOptions(), value))
+	case key == keyLang && indexOf(t.langOptions(), value) >= 0:
+		// Harmless whenever it is pressed: it changes only the language.
+		t.out.Accepted = true
+		t.setLanguage(value)
 	case t.s.Flow != "" && !t.s.Resume && key == t.s.Flow+"/"+t.s.Step:
 		t.out.Accepted = true
 		t.answerChoice(value)
 	default:
 		t.out.Accepted = false // a button of a question that has passed: nothing changes
+	}
+	if !t.out.Accepted {
+		t.s.Ask = t.asked
 	}
 	if t.out.Accepted && t.out.AnswerLabel == "" {
 		t.out.AnswerLabel = t.labelOf(key, value)
@@ -283,11 +333,13 @@ func (t *turn) labelOf(key, value string) string {
 		opts = t.menuOptions()
 	case keyResume:
 		opts = t.resumeOptions()
+	case keyLang:
+		opts = t.langOptions()
 	default:
 		flow, step, _ := strings.Cut(key, "/")
 		if f, ok := t.e.set.Flow(flow); ok {
 			if st, ok := f.step(step); ok {
-				opts = t.options(st)
+				opts = t.stepOptions(f, st)
 			}
 		}
 	}

@@ -53,6 +53,18 @@ func (t *turn) intent() (string, string) {
 	if trackingPattern.MatchString(text) && t.s.Flow == "" {
 		return "status", text
 	}
+	// The number written another way: "status SDA 7TS5B7", "tambah info
+	// sda7ts5b7".
+	if n := t.e.set.trackingIn(text); n != "" {
+		for _, intent := range []string{"status", "add_info"} {
+			for _, w := range t.e.set.words[intent] {
+				rest, ok := strings.CutPrefix(whole, w+" ")
+				if ok && len(strings.Fields(rest)) <= 2 && t.e.set.trackingIn(rest) == n {
+					return intent, n
+				}
+			}
+		}
+	}
 	return "", ""
 }
 
@@ -60,6 +72,11 @@ func (t *turn) intent() (string, string) {
 // was one.
 func (t *turn) global() bool {
 	intent, arg := t.intent()
+	if (intent == "status" || intent == "add_info") && arg != "" && !trackingPattern.MatchString(arg) {
+		if n := t.e.set.trackingIn(arg); n != "" {
+			arg = n // "status SDA 7TS5B7", "status sda7ts5b7"
+		}
+	}
 	switch intent {
 	case "":
 		return false
@@ -82,6 +99,11 @@ func (t *turn) global() bool {
 			t.showMenu()
 			return true
 		}
+		if t.asked != AskCancel && !t.s.Resume && t.atSummary() {
+			// The whole report is written: one word should not throw it away.
+			t.confirmCancel()
+			return true
+		}
 		t.cancel()
 	case "back":
 		t.back()
@@ -89,6 +111,10 @@ func (t *turn) global() bool {
 		t.say(t.msg("help", nil))
 		t.reaskOrMenu()
 	case "language":
+		if arg == "" {
+			t.askLanguage()
+			return true
+		}
 		t.switchLanguage(arg)
 	case "restart":
 		// Starting over means the report draft, or, in a follow-up, that
@@ -111,8 +137,7 @@ func (t *turn) global() bool {
 			t.startFlow(flowComplaint, "")
 		}
 	case "my_reports":
-		t.out.Actions = append(t.out.Actions, Action{Kind: ActionMyReports,
-			Args: map[string]string{"numbers": strings.Join(t.s.Reports, " ")}})
+		t.myReports()
 	case "status":
 		if trackingPattern.MatchString(arg) {
 			t.status(arg)
@@ -195,21 +220,14 @@ func (t *turn) back() {
 	t.ask(t.step())
 }
 
+// switchLanguage switches to the language arg names ("en", "jawa"...), or
+// shows the picker for anything else.
 func (t *turn) switchLanguage(arg string) {
-	switch normalize(arg) {
-	case "en", "english", "inggris":
-		t.s.Lang = LangEN
-	case "id", "indonesia", "bahasa indonesia", "indonesian":
-		t.s.Lang = LangID
-	default:
-		if t.s.Lang == LangEN {
-			t.s.Lang = LangID
-		} else {
-			t.s.Lang = LangEN
-		}
+	if i := matchExact(arg, t.langOptions()); i >= 0 {
+		t.setLanguage(t.langOptions()[i].Value)
+		return
 	}
-	t.say(t.msg("language_switched", nil))
-	t.reaskOrMenu()
+	t.askLanguage()
 }
 
 // reaskOrMenu repeats the current question, or shows the menu when idle.
@@ -243,13 +261,16 @@ func (t *turn) idle(i int) {
 	opts := t.menuOptions()
 	if i < 0 {
 		switch {
-		case t.s.Updated == 0:
-			t.say(t.msg("welcome", nil))
 		case len(t.in.Photos) > 0 || t.in.Location != nil:
 			// Sent before any report: say where photos and places go.
 			t.say(t.msg("idle_media", nil))
 		case t.in.Unsupported != "":
-			t.say(t.msg("reask_unsupported", nil))
+			t.say(t.unsupportedText())
+		case strings.TrimSpace(t.in.Text) != "":
+			t.understandIdle()
+			return
+		case t.s.Updated == 0:
+			t.say(t.msg("welcome", nil))
 		default:
 			t.say(t.msg("not_understood_idle", nil))
 		}
@@ -260,15 +281,14 @@ func (t *turn) idle(i int) {
 	case "report":
 		t.startFlow(flowComplaint, "")
 	case "my_reports":
-		t.out.Actions = append(t.out.Actions, Action{Kind: ActionMyReports,
-			Args: map[string]string{"numbers": strings.Join(t.s.Reports, " ")}})
+		t.myReports()
 	case "status":
 		t.startFlow(flowStatus, "")
 	case "help":
 		t.say(t.msg("help", nil))
 		t.showMenu()
 	case "language":
-		t.switchLanguage("")
+		t.askLanguage()
 	}
 }
 
@@ -293,6 +313,11 @@ func (t *turn) askResume() {
 
 func (t *turn) answerResume(i int) {
 	switch {
+	case i < 0 && t.e.set.trackingIn(t.in.Text) != "":
+		// "gimana laporan SDA-7TS5B7?" while a draft waits: answered, and
+		// the draft still waits.
+		t.status(t.e.set.trackingIn(t.in.Text))
+		t.askResume()
 	case i < 0:
 		t.say(t.msg("reask_not_in_list", nil))
 		t.askResume()
@@ -305,4 +330,57 @@ func (t *turn) answerResume(i int) {
 		t.say(t.msg("resume_restart", nil))
 		t.startFlow(flowComplaint, "")
 	}
+}
+
+// atSummary reports whether the report draft is at its summary.
+func (t *turn) atSummary() bool {
+	if t.s.Flow != flowComplaint {
+		return false
+	}
+	st := t.step()
+	return st != nil && st.Type == StepSummary
+}
+
+// Confirming a cancel: "Yakin membatalkan laporan ini?".
+func (t *turn) cancelOptions() []Option {
+	return []Option{
+		{Value: "~cancel", Label: t.e.set.messages["choice_cancel_yes"], Words: t.e.set.words["yes"]},
+		{Value: "~stay", Label: t.e.set.messages["choice_cancel_no"], Words: t.e.set.words["no"]},
+	}
+}
+
+func (t *turn) confirmCancel() {
+	t.s.Ask = AskCancel
+	t.out.Replies = append(t.out.Replies, Reply{Text: t.msg("cancel_confirm", nil),
+		Choices: t.choices(t.cancelOptions()), Step: t.s.Flow + "/" + t.s.Step})
+}
+
+// answerCancel reads the answer to the cancel confirm (value is a pressed
+// button, or "" for typed text). It reports whether it was one.
+func (t *turn) answerCancel(value string) bool {
+	if value == "" {
+		if i := matchExact(t.in.Text, t.cancelOptions()); i >= 0 {
+			value = t.cancelOptions()[i].Value
+		}
+	}
+	switch value {
+	case "~cancel":
+		t.cancel()
+	case "~stay":
+		t.ask(t.step())
+	default:
+		return false
+	}
+	return true
+}
+
+// unsupportedText explains refused content in its own words: a photo too
+// large, a file that is not a photo, a live location... else the generic
+// "I can read text, photos, locations and contacts".
+func (t *turn) unsupportedText() string {
+	key := "reask_" + t.in.Unsupported
+	if !t.e.set.HasMessage(key) {
+		key = "reask_unsupported"
+	}
+	return t.msg(key, nil)
 }

@@ -26,6 +26,9 @@ type Set struct {
 	words    map[string][]string // intent -> normalised words
 	catalog  Catalog
 	patterns map[string]*regexp.Regexp // "flow/step" -> compiled pattern
+	lex      *lexicon                  // understand.yaml, compiled
+	keywords map[string][]keyword      // service code -> its keywords, compiled
+	tracking *regexp.Regexp            // a tracking number anywhere in a message
 }
 
 // Load reads the embedded default files, then the *.yaml files of dir (if
@@ -71,7 +74,8 @@ func parse(files map[string][]byte, dir string) (*Set, error) {
 	}
 	sort.Strings(names)
 	msgFile := map[string]string{}
-	catalogFile := ""
+	catalogFile, lexFile := "", ""
+	var lex *Lexicon
 	for _, name := range names {
 		shown := name
 		if dir != "" {
@@ -123,12 +127,27 @@ func parse(files map[string][]byte, dir string) (*Set, error) {
 			if f.Region != nil {
 				s.catalog.Region = *f.Region
 			}
-			s.catalog.Agencies, s.catalog.Services, s.catalog.Kecamatan = f.Agencies, f.Services, f.Kecamatan
+			s.catalog.Agencies, s.catalog.Services = f.Agencies, f.Services
+			s.catalog.setKecamatan(f.Kecamatan)
 			errs = append(errs, s.catalog.validate(shown)...)
+		}
+		if f.Understand != nil {
+			if lexFile != "" {
+				errs = append(errs, fmt.Errorf("%s: understand defined twice (also in %s)", shown, lexFile))
+			}
+			lexFile, lex = shown, f.Understand
 		}
 	}
 	if catalogFile == "" {
 		errs = append(errs, errors.New("no services catalogue (services.yaml) found"))
+	}
+	if lex == nil {
+		errs = append(errs, errors.New("no word lists (understand.yaml) found"))
+	} else {
+		var lerrs []error
+		s.lex, lerrs = lex.compile(lexFile)
+		errs = append(errs, lerrs...)
+		s.compileCatalog()
 	}
 	errs = append(errs, s.validate()...)
 	if len(errs) > 0 {

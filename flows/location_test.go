@@ -12,7 +12,7 @@ import (
 func atLocation(t *testing.T, e *Engine) Session {
 	t.Helper()
 	r := walk(e, Session{}, "lapor", "1", "Jalan amblas dekat jembatan",
-		"Jalan amblas sedalam setengah meter di dekat jembatan.", "hari ini")
+		"Jalan amblas sedalam setengah meter di dekat jembatan.", "lewati", "hari ini")
 	if r.Session.Step != "location" {
 		t.Fatalf("at %q, want location", r.Session.Step)
 	}
@@ -51,8 +51,8 @@ func TestLocationIsCheckedWhereItEnters(t *testing.T) {
 		{"typed latitude 91", []Input{typed("91.0, 112.7")}, "location", false, "", "lintang harus antara -90 dan 90"},
 		{"typed longitude -181", []Input{typed("-7.45, -181.0")}, "location", false, "", "lintang harus antara -90 dan 90"},
 		{"typed swapped", []Input{typed("112.7183, -7.4478")}, "location", false, "", "Tulis lintangnya dulu"},
-		{"pin inside", []Input{pin(alunLat, alunLon)}, "kecamatan", false, "-7.447800", "Di kecamatan mana?"},
-		{"typed inside", []Input{typed("-7.4478, 112.7183")}, "kecamatan", false, "-7.447800", "Di kecamatan mana?"},
+		{"pin inside: its kecamatan proposed", []Input{pin(alunLat, alunLon)}, "kecamatan", false, "-7.447800", "Lokasinya di *Kec. Sidoarjo* — benar?"},
+		{"typed inside: its kecamatan proposed", []Input{typed("-7.4478, 112.7183")}, "kecamatan", false, "-7.447800", "Lokasinya di *Kec. Sidoarjo* — benar?"},
 		{"pin outside: asked", []Input{pin(surabayaLat, surabayaLon)}, "location", true, "", "berada di luar Kabupaten Sidoarjo"},
 		{"typed outside: asked", []Input{typed("-7.2575, 112.7521")}, "location", true, "", "(-7.2575, 112.7521)"},
 		{"outside, yes", []Input{pin(surabayaLat, surabayaLon), typed("ya")}, "kecamatan", false, "-7.257500", "Di kecamatan mana?"},

@@ -17,16 +17,7 @@ import (
 // normalize folds a citizen's answer for matching: lower case, accents and
 // punctuation removed, spaces collapsed. "Kécamatan  Waru!" -> "kecamatan waru".
 func normalize(s string) string {
-	folded := s
-	if !isASCII(s) {
-		t := accentFolders.Get().(transform.Transformer)
-		t.Reset()
-		var err error
-		if folded, _, err = transform.String(t, s); err != nil {
-			folded = s
-		}
-		accentFolders.Put(t)
-	}
+	folded := foldAccents(s)
 	var b strings.Builder
 	space := false
 	for _, r := range strings.ToLower(folded) {
@@ -49,6 +40,21 @@ func normalize(s string) string {
 var accentFolders = sync.Pool{New: func() any {
 	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 }}
+
+// foldAccents removes accents (é -> e); ASCII text is returned as is.
+func foldAccents(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	t := accentFolders.Get().(transform.Transformer)
+	defer accentFolders.Put(t)
+	t.Reset()
+	folded, _, err := transform.String(t, s)
+	if err != nil {
+		return s
+	}
+	return folded
+}
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

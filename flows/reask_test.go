@@ -12,7 +12,7 @@ import (
 func TestUnusableInputIsExplained(t *testing.T) {
 	e := newTestEngine(t)
 	toTitle := []string{"lapor", "1"}
-	toPhone := []string{"lapor", "1", "Judul yang cukup", "Uraian yang cukup panjang, sudah dua minggu.", "kemarin",
+	toPhone := []string{"lapor", "1", "Judul yang cukup", "Uraian yang cukup panjang, sudah dua minggu.", "lewati", "kemarin",
 		"candi", "lewati", "rahasia", "lewati"}
 	pinIn := Input{Location: &Location{Lat: -7.44, Lon: 112.71}}
 	contactIn := Input{Contact: &Contact{Phone: "081234567890"}}
@@ -37,7 +37,9 @@ func TestUnusableInputIsExplained(t *testing.T) {
 		{"tambah info alone in an add-info", []string{"tambah info SDA-AAAAAA"}, "", Input{Text: "tambah info"}, "info", "ketik *tambah info* dan nomornya"},
 		{"status alone in a flow", toTitle, "", Input{Text: "status"}, "title", "ketik *status* dan nomornya"},
 		{"photo at idle", []string{"halo"}, "", photoIn, "", "dikirim sebagai bagian dari laporan"},
-		{"voice at idle", []string{"halo"}, "", Input{Unsupported: "voice"}, "", "hanya bisa membaca teks"},
+		{"voice at idle", []string{"halo"}, "", Input{Unsupported: "voice"}, "", "pesan suara belum bisa"},
+		{"sticker at idle", []string{"halo"}, "", Input{Unsupported: "sticker"}, "", "hanya bisa membaca teks"},
+		{"photo too large at idle", []string{"halo"}, "", Input{Unsupported: "photo_too_large"}, "", "foto itu terlalu besar"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,16 +9,21 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Text is a text in every language of the product.
+// Text is a text in every language of the product. Javanese is optional:
+// without it a Javanese conversation reads the Indonesian text.
 type Text struct {
 	ID string `yaml:"id" json:"id"`
 	EN string `yaml:"en" json:"en"`
+	JV string `yaml:"jv" json:"jv,omitempty"`
 }
 
 // In returns the text in lang, falling back to Indonesian.
 func (t Text) In(lang string) string {
-	if lang == LangEN && t.EN != "" {
+	switch {
+	case lang == LangEN && t.EN != "":
 		return t.EN
+	case lang == LangJV && t.JV != "":
+		return t.JV
 	}
 	return t.ID
 }
@@ -36,6 +41,10 @@ type Region struct {
 	// never refused: a report may well concern a road just over the border.
 	// Nil: no check.
 	Bounds *Bounds `yaml:"bounds"`
+	// EmergencyNumbers are numbers per emergency service (police, fire,
+	// ambulance, sar) where the regency wants them; an emergency of another
+	// service, or of one not listed, gets EmergencyNumber.
+	EmergencyNumbers map[string]string `yaml:"emergency_numbers"`
 
 	loc *time.Location
 }
@@ -116,6 +125,17 @@ type Service struct {
 	Group       string `yaml:"group" json:"group"`
 	Name        Text   `yaml:"name" json:"name"`
 	Description Text   `yaml:"description" json:"description"`
+	// Keywords are what citizens write about this category, by language
+	// (id, en, jv): a typed category or a first message is matched against
+	// them (see category.go).
+	Keywords map[string][]string `yaml:"keywords" json:"-"`
+	// Other marks the catch-all category a citizen is offered when nothing
+	// they typed matched twice.
+	Other bool `yaml:"other" json:"-"`
+	// Attributes are this category's own questions (an Open311 service
+	// definition), asked after the description; the answers go with the
+	// report as Fields["attr.<code>"].
+	Attributes []Attribute `yaml:"attributes" json:"attributes,omitempty"`
 }
 
 // Catalog is the services configuration: what a citizen can complain about,
@@ -125,6 +145,10 @@ type Catalog struct {
 	Agencies  []Agency  `yaml:"agencies"`
 	Services  []Service `yaml:"services"`
 	Kecamatan []string  `yaml:"kecamatan"`
+	// Areas are the kecamatan with a centre point and perhaps a boundary,
+	// for suggesting the kecamatan of a shared pin (none when services.yaml
+	// gives names only).
+	Areas []Area `yaml:"-"`
 }
 
 // Service returns the service with code.
@@ -168,6 +192,17 @@ func (c *Catalog) validate(file string) []error {
 			errs = append(errs, fmt.Errorf("%s: region bounds: %w", file, err))
 		}
 	}
+	for svc, n := range c.Region.EmergencyNumbers {
+		if !emergencyServices[svc] {
+			errs = append(errs, fmt.Errorf("%s: region emergency_numbers: %q: want police, fire, ambulance or sar", file, svc))
+		}
+		if !validPhoneNumber(n) {
+			errs = append(errs, fmt.Errorf("%s: region emergency_numbers %s: %q is not a phone number", file, svc, n))
+		}
+	}
+	if !validPhoneNumber(c.Region.EmergencyNumber) {
+		errs = append(errs, fmt.Errorf("%s: region emergency_number: %q is not a phone number", file, c.Region.EmergencyNumber))
+	}
 	agencies := map[string]bool{}
 	for _, a := range c.Agencies {
 		if a.Code == "" || agencies[a.Code] {
@@ -186,8 +221,41 @@ func (c *Catalog) validate(file string) []error {
 			errs = append(errs, fmt.Errorf("%s: service %q: unknown agency %q", file, s.Code, s.Agency))
 		case s.Name.ID == "" || s.Name.EN == "":
 			errs = append(errs, fmt.Errorf("%s: service %q: name needs id and en", file, s.Code))
+		case len(s.Code) > maxValueLen:
+			errs = append(errs, fmt.Errorf("%s: service %q: code longer than %d characters (it is button data)", file, s.Code, maxValueLen))
 		}
 		seen[s.Code] = true
+		for lang := range s.Keywords {
+			if lang != LangID && lang != LangEN && lang != LangJV {
+				errs = append(errs, fmt.Errorf("%s: service %q: keywords: language %q: want id, en or jv", file, s.Code, lang))
+			}
+		}
+		errs = append(errs, validateAttributes(file, s)...)
 	}
+	others := 0
+	for _, s := range c.Services {
+		if s.Other {
+			others++
+		}
+	}
+	if others > 1 {
+		errs = append(errs, fmt.Errorf("%s: services: %d are marked other; at most one catch-all", file, others))
+	}
+	errs = append(errs, c.validateAreas(file)...)
 	return errs
+}
+
+// validPhoneNumber: digits, perhaps a leading +, 3 to 15 of them (112, 110,
+// a landline written without its dashes).
+func validPhoneNumber(n string) bool {
+	d := strings.TrimPrefix(n, "+")
+	if len(d) < 3 || len(d) > 15 {
+		return false
+	}
+	for _, r := range d {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -29,9 +29,16 @@ var update = flag.Bool("update", false, "rewrite the transcripts in testdata/tra
 //	> [unsupported KIND]   content the channel refused (photo_too_large, live_location...)
 //	> [wait DURATION]      let time pass (e.g. 2h)
 //	> [start FLOW NUMBER]  a flow started from outside (an admin resolved a report)
+//	> [album N]            send N photos in one message
+//	> [nearby NUMBER TEXT] the complaint side's answer to a nearby lookup
+//	                       (NUMBER "-" for none, TEXT how to say it)
 //	# comment              kept as is
 //
-// A file name ending in _en.txt starts the conversation with an English hint.
+// A file name ending in _en.txt starts the conversation with an English hint,
+// _jv.txt with a Javanese one; a name starting with nearby_ runs with the
+// duplicates check on (Config.CheckNearby). Links (the emergency number's
+// tel: button) render as "<   [link LABEL -> URL]". Every turn must end in
+// one message: the test fails when a turn asks two questions.
 func TestTranscripts(t *testing.T) {
 	files, err := filepath.Glob("../testdata/transcripts/*.txt")
 	if err != nil || len(files) == 0 {
@@ -47,7 +54,15 @@ func TestTranscripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := replay(t, set, string(data), strings.HasSuffix(file, "_en.txt"))
+			lang := ""
+			switch {
+			case strings.HasSuffix(file, "_en.txt"):
+				lang = LangEN
+			case strings.HasSuffix(file, "_jv.txt"):
+				lang = LangJV
+			}
+			nearby := strings.HasPrefix(filepath.Base(file), "nearby_")
+			got := replay(t, set, string(data), lang, nearby)
 			if *update {
 				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -61,9 +76,21 @@ func TestTranscripts(t *testing.T) {
 	}
 }
 
-func replay(t *testing.T, set *Set, script string, english bool) string {
+func replay(t *testing.T, set *Set, script string, lang string, nearby bool) string {
 	t.Helper()
-	e := NewEngine(set, Config{})
+	e := NewEngine(set, Config{CheckNearby: nearby})
+	mergeCheck = func(rs []Reply) {
+		questions := 0
+		for _, r := range rs {
+			if r.Step != "" {
+				questions++
+			}
+		}
+		if questions > 1 {
+			t.Errorf("one turn asked %d questions: %+v", questions, rs)
+		}
+	}
+	defer func() { mergeCheck = nil }()
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
 	var s Session
 	var last, prev []Reply
@@ -80,9 +107,7 @@ func replay(t *testing.T, set *Set, script string, english bool) string {
 		out.WriteString(line + "\n")
 		seq++
 		in := Input{Now: now, Tracking: fmt.Sprintf("SDA-TEST%02d", seq)}
-		if english {
-			in.LangHint = LangEN
-		}
+		in.LangHint = lang
 		text := strings.TrimPrefix(line, "> ")
 		if err := special(text, &in, last, prev, &now); err != nil {
 			t.Fatalf("line %q: %v", line, err)
@@ -96,6 +121,9 @@ func replay(t *testing.T, set *Set, script string, english bool) string {
 		}
 		res := e.Step(s, in)
 		s = res.Session
+		if len(res.Replies) > 1 {
+			t.Errorf("line %q: %d messages for one turn", line, len(res.Replies))
+		}
 		if in.Choice != "" && !res.Accepted {
 			out.WriteString("< (button of an old question: nothing changes)\n")
 		}
@@ -137,6 +165,20 @@ func special(text string, in *Input, last, prev []Reply, now *time.Time) error {
 		return fmt.Errorf("no button %d to press", n)
 	case "photo":
 		in.Photos = []Photo{{Ref: fmt.Sprintf("photo%d.jpg", now.Unix()%1000), ContentType: "image/jpeg"}}
+	case "album":
+		n, err := strconv.Atoi(arg)
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			in.Photos = append(in.Photos, Photo{Ref: fmt.Sprintf("album%d-%d.jpg", now.Unix()%1000, i), ContentType: "image/jpeg"})
+		}
+	case "nearby":
+		number, intro, _ := strings.Cut(arg, " ")
+		if number == "-" {
+			number = ""
+		}
+		in.Start, in.Pending, in.Intro = "complaint/nearby", number, intro
 	case "location":
 		// Not ParseLatLon: a channel can deliver a pin it would refuse.
 		latS, lonS, ok := strings.Cut(arg, ",")
@@ -173,8 +215,18 @@ func render(r Reply) string {
 	for _, l := range strings.Split(r.Text, "\n") {
 		b.WriteString("< " + l + "\n")
 	}
-	for i, c := range r.Choices {
-		fmt.Fprintf(&b, "<   %d. %s\n", i+1, c.Label)
+	n := 0
+	for _, c := range r.Choices {
+		if c.URL != "" {
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, "<   %d. %s\n", n, c.Label)
+	}
+	for _, c := range r.Choices {
+		if c.URL != "" {
+			fmt.Fprintf(&b, "<   [link %s -> %s]\n", c.Label, c.URL)
+		}
 	}
 	if r.Ask != "" {
 		b.WriteString("<   [asks for " + r.Ask + "]\n")

@@ -8,10 +8,13 @@ package flows
 import "time"
 
 // Languages the product speaks. Indonesian is the first language; every text
-// exists in both.
+// exists in Indonesian and English, and the default files in Javanese too
+// (ngoko; a text without jv falls back to Indonesian, which every Javanese
+// speaker reads).
 const (
 	LangID = "id"
 	LangEN = "en"
+	LangJV = "jv"
 )
 
 // SessionSchema is bumped when the shape of Session changes incompatibly. A
@@ -63,7 +66,29 @@ type Session struct {
 	// flooding report that says "banjir" in every answer is not interrupted
 	// by the same warning each time.
 	Warned int64 `json:"g,omitempty"`
+	// Ask names a small question the engine asked over the current step (or
+	// over the idle menu), so a typed "1" or "ya" answers it: AskLang,
+	// AskCancel, AskGuess, AskCandidates, AskCheck, AskDuplicate.
+	Ask string `json:"a,omitempty"`
+	// Hints are one-letter marks of things said once per conversation
+	// (HintJavanese: "you may write in Javanese").
+	Hints string `json:"h,omitempty"`
 }
+
+// Questions the engine asks over a step (Session.Ask).
+const (
+	AskLang       = "lang"   // which language
+	AskCancel     = "cancel" // really delete the draft?
+	AskGuess      = "guess"  // "this is about X — right?" (Fields[_g.<field>])
+	AskCandidates = "cands"  // one of these few options? (Fields[_c])
+	AskCheck      = "check"  // "did you mean ...?" for an odd answer (Fields[_p])
+	AskDuplicate  = "dup"    // support the similar report, or send anyway (Fields[_d])
+)
+
+// Hints said once per conversation (Session.Hints).
+const (
+	HintJavanese = "j"
+)
 
 // Frame is a flow put aside while another one runs (see Session.Outer).
 type Frame struct {
@@ -92,6 +117,9 @@ type Input struct {
 	Now      time.Time
 	// Start, when set, starts that flow from outside the chat (bot.FlowStarter)
 	// with Pending as its value and Intro as the first line; Text etc. are empty.
+	// A Start of the form "<flow>/<step>" is instead the answer to a lookup
+	// that step asked (ActionNearby): Pending is what was found, Intro how to
+	// say it; it is ignored unless the conversation still waits at that step.
 	Start   string
 	Pending string
 	Intro   string
@@ -126,9 +154,16 @@ type Photo struct {
 
 // Choice is one option of a question. Value is stable (callback data, stored
 // answers); Label is what the citizen sees, in their language.
+//
+// A Choice with a URL is a link, not an answer (the emergency number as
+// "tel:112"): it has no Value, comes after the answers, and is not counted
+// in a numbered menu. Telegram shows it as a URL button; a channel without
+// buttons leaves it out, since the reply's text already holds what it links
+// to (the number on its own line).
 type Choice struct {
 	Value string `json:"v"`
 	Label string `json:"l"`
+	URL   string `json:"u,omitempty"`
 }
 
 // Ask hints that a channel may render a special input for a step.
@@ -159,6 +194,16 @@ const (
 	ActionRate      = "rate"       // Args["number"], Args["rating"], Args["comment"]
 	ActionReopen    = "reopen"     // Args["number"], Args["note"]
 	ActionAnswer    = "answer"     // Args["number"], Args["text"]: answer to an admin's question
+	// ActionNearby asks for an open report like the draft (same category,
+	// within ~200 m of the pin, or the same kecamatan and a similar title, in
+	// the last 30 days). Fields: category, title, lat, lon, kecamatan,
+	// address. The answer comes back as an Input with Start "<flow>/<step>"
+	// (the step that asked), Pending the number found ("" for none) and
+	// Intro the sentence describing it.
+	ActionNearby = "nearby"
+	// ActionSupport: the citizen supports report Args["number"] instead of
+	// filing the same problem again (follow it, +1).
+	ActionSupport = "support"
 )
 
 // Action is work for outside the engine.

@@ -20,10 +20,26 @@ var requiredMessages = []string{
 	"reask_coordinates", "reask_bad_pin", "location_outside", "choice_keep_location", "choice_other_location",
 	"reask_photo_later", "reask_photo_not_here", "reask_location_later", "reask_location_not_here",
 	"reask_contact_later", "reask_contact_not_here", "status_usage", "add_info_usage", "idle_media",
+	"emergency_call", "suggest", "choice_yes_right", "choice_other_list", "choose_candidates",
+	"category_not_found", "category_other", "choice_keep_draft", "choice_keep_answer", "choice_retype",
+	"reask_command", "reask_question", "reask_place_name", "reask_place_date", "date_unknown", "date_approx",
+	"date_with_words", "cancel_confirm", "choice_cancel_yes", "choice_cancel_no", "language_prompt",
+	"lang_id", "lang_en", "lang_jv", "suggest_javanese", "reask_attr_list", "reask_attr_number",
+	"reask_attr_required", "reask_attr_empty", "reask_attr_long", "attr_range", "reask_photo_full",
+	"photos_dropped", "nearby_wait", "choice_support", "choice_send_new", "supported",
 }
 
 var stepTypes = map[string]bool{StepChoice: true, StepText: true, StepDate: true, StepLocation: true,
-	StepPhotos: true, StepPhone: true, StepSummary: true, StepFinish: true}
+	StepPhotos: true, StepPhone: true, StepSummary: true, StepFinish: true, StepAttributes: true, StepNearby: true}
+
+// checksFor are the checks each step type can make.
+var checksFor = map[string]map[string]bool{
+	StepText:     {CheckCommand: true, CheckQuestion: true},
+	StepLocation: {CheckPlace: true},
+}
+
+// maxCallbackData is Telegram's limit for a button's data, "<flow>/<step>|<value>".
+const maxCallbackData = 64
 
 func missing(t Text) bool { return t.ID == "" || t.EN == "" }
 
@@ -37,7 +53,7 @@ func (s *Set) validate() []error {
 			errs = append(errs, fmt.Errorf("messages: required message %q is missing", k))
 		}
 	}
-	for _, intent := range []string{"cancel", "back", "help", "language", "restart", "report", "my_reports", "status", "skip", "done", "emergency", "yes", "no", "menu",
+	for _, intent := range []string{"cancel", "back", "help", "language", "restart", "report", "my_reports", "status", "skip", "done", "yes", "no", "menu",
 		"location_keep", "location_other"} {
 		if len(s.words[intent]) == 0 {
 			errs = append(errs, fmt.Errorf("words: intent %q has no words", intent))
@@ -94,8 +110,29 @@ func (s *Set) validateFlow(f *Flow) []error {
 		if len(f.ID)+len(st.ID)+2 > 40 {
 			bad(st.ID, "flow and step id too long for Telegram's 64-byte callback data")
 		}
-		if st.Type != StepFinish && st.Type != StepSummary && missing(st.Prompt) {
+		if st.Type != StepFinish && st.Type != StepSummary && st.Type != StepAttributes && missing(st.Prompt) {
 			bad(st.ID, "prompt: missing translation (needs id and en)")
+		}
+		for name, t := range map[string]Text{"suggest": st.Suggest, "draft": st.Draft} {
+			if (t.ID != "" || t.EN != "") && missing(t) {
+				bad(st.ID, "%s: missing translation (needs id and en)", name)
+			}
+		}
+		for _, c := range st.Checks {
+			if !checksFor[st.Type][c] {
+				bad(st.ID, "check %q: not a check of a %s step (text: command, question; location: place)", c, st.Type)
+			}
+		}
+		if st.Type == StepAttributes {
+			if st.Field != "" {
+				bad(st.ID, "an attributes step stores attr.<code> fields; it has no field")
+			}
+			if missing(st.Label) {
+				bad(st.ID, "label: missing translation (needs id and en)")
+			}
+			if longest := s.longestAttributeValue(); len(f.ID)+len(st.ID)+2+longest > maxCallbackData {
+				bad(st.ID, "flow and step id too long for the attribute buttons' callback data (%d bytes of values)", longest)
+			}
 		}
 		if st.Field != "" && missing(st.Label) {
 			bad(st.ID, "label: missing translation (needs id and en)")
@@ -152,6 +189,10 @@ func (s *Set) validateFlow(f *Flow) []error {
 			if st.Fallback != "" && !seen[st.Fallback] {
 				bad(st.ID, "fallback %q is not an option", st.Fallback)
 			}
+		case StepNearby:
+			if st.Next == "" {
+				bad(st.ID, "a nearby step needs next (the finish step that sends)")
+			}
 		case StepFinish:
 			if st.Action == "" && missing(st.Reply) {
 				bad(st.ID, "finish needs an action or a reply")
@@ -206,4 +247,18 @@ func hasOptionNext(st *Step) bool {
 		}
 	}
 	return true
+}
+
+// longestAttributeValue is the longest "<code>=<key>" button value of the
+// catalogue's list attributes.
+func (s *Set) longestAttributeValue() int {
+	n := 0
+	for _, svc := range s.catalog.Services {
+		for _, a := range svc.Attributes {
+			for _, v := range a.Values {
+				n = max(n, len(a.Code)+1+len(v.Key))
+			}
+		}
+	}
+	return n
 }
