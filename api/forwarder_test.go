@@ -28,7 +28,7 @@ func fastRetry() queue.Policy {
 func fast(c api.Config) api.Config {
 	c.Policy, c.Block, c.ReclaimIdle = fastRetry(), 50*time.Millisecond, 2*time.Second
 	if c.HTTPTimeout == 0 {
-		c.HTTPTimeout = 500 * time.Millisecond
+		c.HTTPTimeout = 2 * time.Second
 	}
 	return c
 }
@@ -57,7 +57,7 @@ func (e *env) forwardedNotices() int {
 }
 
 func externalCfg(f *fake311) api.Config {
-	return fast(api.Config{ComplaintAPIURL: f.url(), ComplaintAPIKey: "ext-key", HTTPTimeout: 500 * time.Millisecond})
+	return fast(api.Config{ComplaintAPIURL: f.url(), ComplaintAPIKey: "ext-key", HTTPTimeout: 2 * time.Second})
 }
 
 func TestForwardBuiltIn(t *testing.T) {

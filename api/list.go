@@ -49,7 +49,14 @@ type ListResult struct {
 	Page  int            // the page returned
 	Size  int            // the page size used
 	Count map[Status]int // matching reports per status, ignoring Filter.Status
+	// Capped: a text search matched more than TextSearchCountCap reports, so
+	// Total and Count stop there ("1000+"): counting every match of a common
+	// word costs more than the page itself, and no one pages that far.
+	Capped bool
 }
+
+// TextSearchCountCap bounds how many matches of a text search are counted.
+const TextSearchCountCap = 1000
 
 // Normalize fills defaults and checks the bounds: ErrInvalid for a page
 // beyond MaxPage or an unknown sort or status.

@@ -151,6 +151,7 @@ var uiText = map[string][2]string{
 	"dash.by_kecamatan":        {"Per kecamatan", "By sub-district"},
 	"dash.by_agency":           {"Per OPD", "By agency"},
 	"dash.per_week":            {"Laporan per minggu", "Reports per week"},
+	"inbox.total_capped":       {"Lebih dari %d laporan cocok — persempit pencarian.", "More than %d reports match — narrow the search."},
 	"dash.as_of":               {"Angka per", "Figures as of"},
 	"export.csv":               {"Unduh CSV", "Download CSV"},
 	"delivery.queued":          {"menunggu terkirim", "queued"},

@@ -32,6 +32,8 @@ type inboxData struct {
 	Statuses   []api.Status
 	ShowAgency bool
 	ExportURL  string
+	Capped     bool // a text search matched more than api.TextSearchCountCap
+	Cap        int
 }
 
 type inboxQuery struct {
@@ -80,8 +82,8 @@ func (c *Console) inbox(ec echo.Context) error {
 	now := c.cfg.Now()
 	export := q.values()
 	d := inboxData{
-		ExportURL: "/console/export.csv?" + export.Encode(),
-		Q:         q, Total: res.Total, Page: res.Page, Pages: max(1, (res.Total+res.Size-1)/res.Size),
+		ExportURL: "/console/export.csv?" + export.Encode(), Capped: res.Capped, Cap: api.TextSearchCountCap,
+		Q: q, Total: res.Total, Page: res.Page, Pages: max(1, (res.Total+res.Size-1)/res.Size),
 		Categories: c.catalog.Services, Agencies: c.catalog.Agencies, Kecamatan: c.catalog.Kecamatan,
 		Channels: []string{"telegram", "whatsapp", "terminal"}, Statuses: api.Statuses,
 		ShowAgency: scopeAgency(a) == "",

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aduan-id/aduan/api"
 	"github.com/aduan-id/aduan/api/sqlstore"
+	"github.com/aduan-id/aduan/api/sqlstore/sqlstoretest"
 )
 
 // listFixture is six reports, one hour apart (L1 oldest), that differ in
@@ -272,6 +273,28 @@ func TestOpenExternal(t *testing.T) {
 		}
 		if want := []string{"SDA-E00001", "SDA-E00002", "SDA-E00005", "SDA-E00006"}; !slices.Equal(all, want) {
 			t.Errorf("open external: %v, want %v", all, want)
+		}
+	})
+}
+
+// A text search matching more than api.TextSearchCountCap reports counts up
+// to the cap and says so; the page is still the newest matches.
+func TestListTextSearchCountCapped(t *testing.T) {
+	eachDialect(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		if err := sqlstoretest.Seed(ctx, s, 1500, 7); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.List(ctx, api.Filter{Query: "a", Page: 1, Size: 25})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Capped || res.Total > api.TextSearchCountCap+1 || len(res.Items) != 25 {
+			t.Fatalf("capped %v, total %d, %d items", res.Capped, res.Total, len(res.Items))
+		}
+		exact, err := s.List(ctx, api.Filter{Category: res.Items[0].Category, Page: 1, Size: 25})
+		if err != nil || exact.Capped {
+			t.Fatalf("a filter without text is counted exactly: %+v %v", exact, err)
 		}
 	})
 }
