@@ -405,15 +405,6 @@ func (t *turn) guessKecamatan(lat, lon float64) {
 	}
 }
 
-// guessKecamatanFromText proposes the one kecamatan an address names.
-func (t *turn) guessKecamatanFromText(text string) {
-	if t.s.Fields["kecamatan"] != "" {
-		return
-	}
-	if k := t.e.set.catalog.kecamatanInText(text); k != "" {
-		t.s.Fields[keyGuess+"kecamatan"] = k
-	}
-}
 
 // takePoint answers the location step with a valid point, or, when the
 // region has bounds and the point is outside them, asks first whether it is
@@ -580,6 +571,9 @@ func (t *turn) finish(st *Step) {
 		}
 		if a.Kind == ActionStatus {
 			a.Args["number"] = strings.ToUpper(strings.TrimSpace(a.Args["number"]))
+			if n := t.e.set.trackingIn(a.Args["number"]); n != "" {
+				a.Args["number"] = n // "SDA 7KQ2MX" -> SDA-7KQ2MX
+			}
 		}
 		for _, ref := range t.photoRefs() {
 			a.Photos = append(a.Photos, Photo{Ref: ref})

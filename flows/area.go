@@ -52,6 +52,23 @@ func (k *kecamatanEntry) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// UnmarshalYAML reads a catalogue whose kecamatan are names or mappings
+// (as services.yaml is read by tools and tests outside this package).
+func (c *Catalog) UnmarshalYAML(n *yaml.Node) error {
+	var raw struct {
+		Region    Region           `yaml:"region"`
+		Agencies  []Agency         `yaml:"agencies"`
+		Services  []Service        `yaml:"services"`
+		Kecamatan []kecamatanEntry `yaml:"kecamatan"`
+	}
+	if err := n.Decode(&raw); err != nil {
+		return err
+	}
+	c.Region, c.Agencies, c.Services = raw.Region, raw.Agencies, raw.Services
+	c.setKecamatan(raw.Kecamatan)
+	return nil
+}
+
 // setKecamatan fills the catalogue's names and areas from the list.
 func (c *Catalog) setKecamatan(entries []kecamatanEntry) {
 	c.Kecamatan, c.Areas = nil, nil
@@ -132,7 +149,7 @@ func distanceKm(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * r * math.Asin(math.Sqrt(a))
 }
 
-// kecamatanInText finds the one kecamatan a typed address names as a word
+// kecamatanInText finds the one kecamatan a typed text names as a word
 // ("Jl. Raya Candi 5" -> candi); "" for none or several.
 func (c *Catalog) kecamatanInText(text string) string {
 	words := " " + normalize(strings.NewReplacer(",", " ", ".", " ", "/", " ", "-", " ").Replace(text)) + " "

@@ -107,7 +107,6 @@ func (t *turn) keep(st *Step, text string) {
 		t.forgetPlace()
 		t.s.Fields["address"] = text
 		t.s.Fields[st.Field] = "address"
-		t.guessKecamatanFromText(text)
 	} else {
 		t.s.Fields[st.Field] = text
 	}
