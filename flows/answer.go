@@ -405,7 +405,6 @@ func (t *turn) guessKecamatan(lat, lon float64) {
 	}
 }
 
-
 // takePoint answers the location step with a valid point, or, when the
 // region has bounds and the point is outside them, asks first whether it is
 // right.
