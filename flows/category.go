@@ -50,6 +50,23 @@ func (s *Set) compileCatalog() {
 		}
 		s.keywords[svc.Code] = ks
 	}
+	s.known = s.lex.knownWords()
+	for _, ks := range s.keywords {
+		for _, k := range ks {
+			for _, run := range k.p {
+				for _, w := range run {
+					s.known[w] = true
+				}
+			}
+		}
+	}
+	for _, ws := range s.words {
+		for _, w := range ws {
+			for _, p := range plainWords(w, s.lex.slang) {
+				s.known[p] = true
+			}
+		}
+	}
 	prefix := regexp.QuoteMeta(s.catalog.Region.TrackingPrefix)
 	s.tracking = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(` + prefix + `)[\s\-_.]?([a-z0-9]{6})(?:$|[^a-z0-9])`)
 }
@@ -86,7 +103,7 @@ type scored struct {
 func (s *Set) categoriesIn(ws []word) []string {
 	var all []scored
 	for _, svc := range s.catalog.Services {
-		if score := serviceScore(ws, s.keywords[svc.Code]); score > 0 {
+		if score := serviceScore(ws, s.keywords[svc.Code], s.known); score > 0 {
 			all = append(all, scored{svc.Code, score})
 		}
 	}
@@ -118,10 +135,10 @@ type span struct {
 // longer one found for the same service adds nothing ("lampu jalan" within
 // "lampu jalan mati"): a service with many synonyms must not outweigh one
 // with a single precise word.
-func serviceScore(ws []word, ks []keyword) float64 {
+func serviceScore(ws []word, ks []keyword, known map[string]bool) float64 {
 	var spans []span
 	for _, k := range ks {
-		runSpans, ok := phraseSpans(ws, k.p)
+		runSpans, ok := phraseSpans(ws, k.p, known)
 		if !ok {
 			continue
 		}
@@ -155,12 +172,12 @@ func serviceScore(ws []word, ks []keyword) float64 {
 
 // phraseSpans finds the best match of each run of p; ok is false when one
 // is missing. A word matched only with a typo counts 0.7.
-func phraseSpans(ws []word, p phrase) ([]span, bool) {
+func phraseSpans(ws []word, p phrase, known map[string]bool) ([]span, bool) {
 	var out []span
 	for _, run := range p {
 		best := span{}
 		for i := range ws {
-			if sc := fuzzyRunAt(ws, i, run); sc > best.score {
+			if sc := fuzzyRunAt(ws, i, run, known); sc > best.score {
 				best = span{i, i + len(run), sc}
 			}
 		}
@@ -172,7 +189,7 @@ func phraseSpans(ws []word, p phrase) ([]span, bool) {
 	return out, true
 }
 
-func fuzzyRunAt(ws []word, i int, run []string) float64 {
+func fuzzyRunAt(ws []word, i int, run []string, known map[string]bool) float64 {
 	if i+len(run) > len(ws) {
 		return 0
 	}
@@ -181,7 +198,7 @@ func fuzzyRunAt(ws []word, i int, run []string) float64 {
 		switch w := ws[i+j]; {
 		case w.has(r):
 			sc++
-		case nearWord(w, r):
+		case !known[w.w] && nearWord(w, r):
 			sc += 0.7
 		default:
 			return 0
@@ -191,7 +208,8 @@ func fuzzyRunAt(ws []word, i int, run []string) float64 {
 }
 
 // nearWord reports whether the word as written is within the allowed typos
-// of r. Only the written word, not its stems (whose small differences are
+// of r. Callers try it only for a word that is not itself a known word
+// ("sampai" is no typo of "sampah"; understand.yaml lists common words). Only the written word, not its stems (whose small differences are
 // grammar, not typos: "diangkut" is not "angkot"), and never a different
 // first letter (few typos change it; "dalan" is Javanese for "jalan", not
 // a misspelling of it).

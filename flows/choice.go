@@ -143,13 +143,15 @@ func (t *turn) categoryFromText(st *Step) {
 	text := strings.TrimSpace(t.in.Text)
 	cats := t.e.set.categoriesIn(t.words())
 	if len(cats) > 0 {
-		t.keepAsDraft(text)
+		if len(strings.Fields(text)) >= draftWords {
+			t.keepAsDraft(text, false) // a sentence, not just "lampu mati"
+		}
 		t.setGuesses(st, cats)
 		t.ask(st)
 		return
 	}
 	t.s.Tries++
-	t.keepAsDraft(text)
+	t.keepAsDraft(text, true)
 	other := t.e.set.otherService()
 	if t.s.Tries >= 2 && other != "" {
 		s, _ := t.e.set.catalog.Service(other)
@@ -162,9 +164,14 @@ func (t *turn) categoryFromText(st *Step) {
 	t.ask(st)
 }
 
+// draftWords is how many words a category answer needs to be kept as the
+// description draft when it matched ("lampu jalan depan rumah mati").
+const draftWords = 5
+
 // keepAsDraft keeps a sentence typed at the category question as the
-// description draft (added to one already there).
-func (t *turn) keepAsDraft(text string) {
+// description draft: it replaces a draft, or, for an answer that matched
+// nothing (which goes on to the catch-all category), is added to it.
+func (t *turn) keepAsDraft(text string, add bool) {
 	if len(strings.Fields(text)) < 2 {
 		return
 	}
@@ -172,7 +179,7 @@ func (t *turn) keepAsDraft(text string) {
 	if d != "" && t.s.Fields[keyDraft] == "" || strings.Contains(d, text) {
 		return // a description written at its own question, or this text already in it
 	}
-	if d != "" {
+	if add && d != "" {
 		text = d + "\n" + text
 	}
 	t.s.Fields["description"] = text

@@ -24,6 +24,8 @@ type Lexicon struct {
 	// NotSeen are ways to say an optional question cannot be answered
 	// ("tidak terlihat", "ora ketok"): its skip.
 	NotSeen []string `yaml:"not_seen"`
+	// Common are frequent words, never taken for a typo of a keyword.
+	Common []string `yaml:"common"`
 }
 
 // EmergencyType is one kind of emergency with its words.
@@ -61,6 +63,7 @@ type lexicon struct {
 	places       []phrase
 	fillers      []phrase
 	notSeen      []phrase
+	common       []phrase
 }
 
 type emergencyKind struct {
@@ -106,6 +109,7 @@ func (l *Lexicon) compile(file string) (*lexicon, []error) {
 	lx.places = list("places", l.Places)
 	lx.fillers = list("fillers", l.Fillers)
 	lx.notSeen = list("not_seen", l.NotSeen)
+	lx.common = list("common", l.Common)
 	seen := map[string]bool{}
 	for _, e := range l.Emergencies {
 		switch {
@@ -239,4 +243,36 @@ func isOnly(ws []word, ps []phrase) bool {
 		}
 	}
 	return false
+}
+
+// knownWords are every word the lists name: a word a citizen writes that is
+// one of them is that word, not a typo of another.
+func (lx *lexicon) knownWords() map[string]bool {
+	known := map[string]bool{}
+	add := func(ps []phrase) {
+		for _, p := range ps {
+			for _, run := range p {
+				for _, w := range run {
+					known[w] = true
+				}
+			}
+		}
+	}
+	for _, ps := range [][]phrase{lx.negations, lx.hedges, lx.notEmergency, lx.problems, lx.questions, lx.commands,
+		lx.javanese, lx.places, lx.fillers, lx.notSeen, lx.common} {
+		add(ps)
+	}
+	for _, k := range lx.emergencies {
+		add(k.words)
+		add(k.alone)
+	}
+	for _, ps := range lx.sentence {
+		add(ps)
+	}
+	for _, vs := range lx.slang {
+		for _, v := range vs {
+			known[v] = true
+		}
+	}
+	return known
 }

@@ -29,6 +29,7 @@ type Set struct {
 	lex      *lexicon                  // understand.yaml, compiled
 	keywords map[string][]keyword      // service code -> its keywords, compiled
 	tracking *regexp.Regexp            // a tracking number anywhere in a message
+	known    map[string]bool           // words that are no typo (category.go)
 }
 
 // Load reads the embedded default files, then the *.yaml files of dir (if
