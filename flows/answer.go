@@ -262,11 +262,15 @@ func (t *turn) choose(st *Step, value string) {
 		t.chooseSummary(st, value)
 		return
 	}
-	if st.OptionsFrom == "services" && t.s.Fields[st.Field] != value {
+	changed := st.OptionsFrom == "services" && t.s.Fields[st.Field] != value
+	if changed {
 		t.clearAttributes() // another category asks other questions
 	}
 	t.clearGuesses(st)
 	t.s.Fields[st.Field] = value
+	if changed && t.s.Editing && t.askAttributesNow() {
+		return // a new category edited from the summary: its questions, then the summary
+	}
 	next := st.Next
 	for _, o := range st.Options {
 		if o.Value == value && o.Next != "" {
@@ -317,6 +321,9 @@ func (t *turn) answerText(st *Step) {
 	text := t.in.Text
 	n := utf8.RuneCountInString(strings.TrimSpace(text))
 	switch {
+	case contains(st.Checks, CheckCommand) && t.isCommand():
+		// Before the limits: "ubah" is a command, not a short title.
+		t.reask(st, "command")
 	case n == 0:
 		t.reask(st, "too_short")
 	case st.Min > 0 && n < st.Min:

@@ -260,7 +260,7 @@ func (t *turn) answerAttribute(st *Step, pressed string) {
 
 func (t *turn) reaskAttribute(st *Step, a *Attribute, key string) {
 	t.s.Tries++
-	vars := map[string]string{"max": strconv.Itoa(a.maxLength()), "range": ""}
+	vars := map[string]string{"max": strconv.Itoa(a.maxLength()), "range": "", "answer": clip(t.in.Text, 60)}
 	if a.Min != nil && a.Max != nil {
 		vars["range"] = t.msg("attr_range", map[string]string{"min": fmtNumber(*a.Min), "max": fmtNumber(*a.Max)})
 	}
@@ -332,3 +332,23 @@ func parseNumber(s string) (float64, bool) {
 }
 
 func fmtNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// askAttributesNow moves to the flow's attributes step when the category
+// (just changed from the summary) has questions not yet answered. It
+// reports whether it did; Editing stays set, so the last answer returns to
+// the summary.
+func (t *turn) askAttributesNow() bool {
+	for _, st := range t.flow().Steps {
+		if st.Type != StepAttributes {
+			continue
+		}
+		t.inferAttributes()
+		if t.pendingAttribute() == nil {
+			return false
+		}
+		t.s.Step, t.s.Tries = st.ID, 0
+		t.ask(st)
+		return true
+	}
+	return false
+}

@@ -19,7 +19,7 @@ func (t *turn) checked(st *Step, text string) bool {
 	for _, c := range st.Checks {
 		switch c {
 		case CheckCommand:
-			if isOnly(ws, lx.commands) {
+			if isOnly(ws, lx.commands) { // a text step checks it before its limits
 				t.reask(st, "command")
 				return true
 			}

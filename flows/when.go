@@ -57,6 +57,10 @@ func ParseWhen(s string, now time.Time) (When, error) {
 	if dateUnknown[a] {
 		return When{Unknown: true, Words: words}, nil
 	}
+	switch a {
+	case "minggu depan", "bulan depan", "tahun depan", "next week", "next month", "next year", "minggu ngarep", "sasi ngarep":
+		return When{}, ErrDateFuture
+	}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	approx := func(d time.Time) (When, error) {
 		if d.After(today) {
