@@ -87,7 +87,8 @@ func matchOption(answer string, opts []Option) int {
 	}
 	found := -1
 	for i, o := range opts {
-		if strings.HasPrefix(normalize(o.Label.ID), a) || strings.HasPrefix(normalize(o.Label.EN), a) {
+		if strings.HasPrefix(normalize(o.Label.ID), a) || strings.HasPrefix(normalize(o.Label.EN), a) ||
+			o.Label.JV != "" && strings.HasPrefix(normalize(o.Label.JV), a) {
 			if found >= 0 && found != i {
 				return -1
 			}
@@ -122,7 +123,7 @@ func matchExact(answer string, opts []Option) int {
 		return n - 1
 	}
 	for i, o := range opts {
-		if a == normalize(o.Value) || a == normalize(o.Label.ID) || a == normalize(o.Label.EN) {
+		if a == normalize(o.Value) || a == normalize(o.Label.ID) || a == normalize(o.Label.EN) || o.Label.JV != "" && a == normalize(o.Label.JV) {
 			return i
 		}
 		for _, w := range o.Words {
