@@ -215,8 +215,8 @@ func (t *turn) answerChoice(value string) {
 	case StepAttributes:
 		t.answerAttribute(st, value)
 	case StepNearby:
-		if t.s.Fields[keyDup] == "" {
-			t.out.Accepted = false
+		if value != "~send" && t.s.Fields[keyDup] == "" {
+			t.out.Accepted = false // "support" of an answer not (or no longer) there
 			return
 		}
 		t.answerNearby(st, value)

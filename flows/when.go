@@ -1,10 +1,13 @@
 package flows
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 )
+
+var ordinal = regexp.MustCompile(`^\d{1,2}(st|nd|rd|th)$`)
 
 // When is what a citizen said about when something happened: an exact
 // date, an approximate one ("minggu lalu", "sekitar tanggal 20", "awal
@@ -50,6 +53,7 @@ func ParseWhen(s string, now time.Time) (When, error) {
 		return When{}, err
 	}
 	a := strings.TrimSpace(whenSlang.Replace(" " + strings.ReplaceAll(normalize(s), "'", " ") + " "))
+	a = strings.NewReplacer("kira-kira", "kira kira", "kurang-lebih", "kurang lebih").Replace(a)
 	words := strings.TrimSpace(s)
 	if len([]rune(words)) > 60 {
 		words = string([]rune(words)[:60]) + "…"
@@ -90,8 +94,11 @@ func ParseWhen(s string, now time.Time) (When, error) {
 			return exact(d)
 		}
 	}
-	if d, ok := dayOfMonth(strings.TrimSuffix(strings.TrimPrefix(a, "the "), " this month"), today); ok && strings.ContainsAny(a, "0123456789") && (strings.HasSuffix(a, "th") || strings.HasSuffix(a, "st") || strings.HasSuffix(a, "nd") || strings.HasSuffix(a, "rd")) {
-		return exact(d)
+	// "the 20th", "20th": that day of this month, or of the last.
+	if rest := strings.TrimPrefix(a, "the "); ordinal.MatchString(rest) {
+		if d, ok := dayOfMonth(rest, today); ok {
+			return exact(d)
+		}
 	}
 	// A part of a day: the date is exact, the words say more.
 	for _, p := range []struct {
