@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/aduan-id/aduan/bot"
 	"github.com/aduan-id/aduan/bot/queue"
 )
 
@@ -60,6 +61,37 @@ type Config struct {
 	// per process; a stable name lets a restarted process resume its own
 	// pending entries at once instead of after ReclaimIdle).
 	Consumer string
+
+	// ComplaintAPIJurisdiction is the jurisdiction_id sent to the external
+	// complaint API with every request (ADUAN_COMPLAINT_API_JURISDICTION;
+	// empty: none is sent).
+	ComplaintAPIJurisdiction string
+	// PublicURL is where this service is reached from outside
+	// (ADUAN_PUBLIC_URL, e.g. "https://aduan.sidoarjokab.go.id"): the base of
+	// discovery's endpoint URL and of the signed photo URLs (media_url).
+	// Empty: no media_url anywhere, and discovery names the request's host.
+	PublicURL string
+	// MediaStore holds the citizens' photos, which the signed media URLs
+	// serve (nil: no media_url).
+	MediaStore bot.MediaStore
+	// MediaURLKey signs media URLs (HMAC-SHA256; ADUAN_MEDIA_URL_KEY).
+	// Empty: a key derived from WebhookSecret; both empty: no media_url.
+	MediaURLKey string
+	// MediaURLTTL is how long a media_url of a public GET stays valid
+	// (default 24 h; it changes at most hourly, so answers cache);
+	// ForwardMediaURLTTL, one sent to the complaint API (default 30 days).
+	MediaURLTTL        time.Duration
+	ForwardMediaURLTTL time.Duration
+	// Open311DescriptionLimit is the longest description (characters) the
+	// built-in server's POST accepts (default 4000, as the spec says).
+	Open311DescriptionLimit int
+	// SLARespondDays and Holidays give Open311's expected_datetime of an
+	// open request: the end of the SLARespondDays-th working day (Monday to
+	// Friday except Holidays, YYYY-MM-DD, in the region's zone) after it was
+	// filed. The console's ADUAN_SLA_RESPOND_DAYS (default 5) and
+	// ADUAN_HOLIDAYS.
+	SLARespondDays int
+	Holidays       []string
 }
 
 func (c Config) withDefaults() Config {
@@ -100,7 +132,7 @@ func splitList(v string) []string {
 // Register mounts the built-in Open311 server under /open311/v2 and the
 // inbound webhook (POST /webhooks/reports) on e.
 func Register(e *echo.Echo, svc *Service, cfg Config) {
-	RegisterOpen311(e.Group(Open311Root), svc, cfg.APIKeys)
+	RegisterOpen311With(e.Group(Open311Root), svc, cfg)
 	RegisterWebhooks(e, svc, cfg.WebhookSecret)
 }
 

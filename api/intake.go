@@ -22,9 +22,20 @@ type NewReport struct {
 	HasPoint    bool
 	Address     string
 	Kecamatan   string
-	Identity    Identity // unclear -> rahasia
-	Name        string
-	Phone       string
+	// Identity: empty -> the service's api_identity (public by default);
+	// anything unclear -> rahasia.
+	Identity Identity
+	Name     string
+	Phone    string
+	Email    string
+	// AccountID is the filer's user account at the filing application.
+	AccountID string
+	// Filer is the hash of the api_key that files it (FilerOf): that key may
+	// read the report back whatever its identity.
+	Filer string
+	// MediaURL is a link the filer gave to a photo it hosts; it is kept for
+	// the admins (an internal note), never fetched nor published.
+	MediaURL string
 }
 
 // WithTrackingKeys names the dispatcher's key layout, so tracking numbers
@@ -57,13 +68,23 @@ func (s *Service) CreateFromAPI(ctx context.Context, in NewReport, idempotencyKe
 	if title == "" {
 		title = firstLine(in.Description, 80)
 	}
+	identity := s.apiIdentity(in.ServiceCode)
+	if strings.TrimSpace(string(in.Identity)) != "" {
+		identity = ParseIdentity(string(in.Identity))
+	}
 	r := &Report{
 		Number: number, Category: in.ServiceCode, Title: title, Description: in.Description,
 		Location: Location{Address: strings.TrimSpace(in.Address), Kecamatan: in.Kecamatan},
-		Identity: ParseIdentity(string(in.Identity)),
-		Contact:  Contact{Name: strings.TrimSpace(in.Name), Phone: strings.TrimSpace(in.Phone)},
-		Source:   SourceAPI, Status: StatusReceived, CreatedAt: now, UpdatedAt: now, WaitingSince: now,
+		Identity: identity,
+		Contact: Contact{Name: strings.TrimSpace(in.Name), Phone: strings.TrimSpace(in.Phone),
+			Email: strings.TrimSpace(in.Email), AccountID: strings.TrimSpace(in.AccountID)},
+		Filer:  in.Filer,
+		Source: SourceAPI, Status: StatusReceived, CreatedAt: now, UpdatedAt: now, WaitingSince: now,
 		Timeline: []Event{{ID: "created", Kind: EventCreated, Actor: SourceAPI, At: now}},
+	}
+	if u := strings.TrimSpace(in.MediaURL); u != "" {
+		r.Timeline = append(r.Timeline, Event{ID: "media_url", Kind: EventInternalNote, Actor: SourceAPI, At: now,
+			Text: "Lampiran dari aplikasi pengirim (media_url, belum diperiksa): " + u})
 	}
 	if in.HasPoint {
 		r.Location.Lat, r.Location.Lon = in.Lat, in.Lon
@@ -88,6 +109,16 @@ func (s *Service) CreateFromAPI(ctx context.Context, in NewReport, idempotencyKe
 		s.kick()
 	}
 	return got, nil
+}
+
+// FilerOf is the Report.Filer of a report filed with apiKey: a hash, so the
+// key itself is never stored.
+func FilerOf(apiKey string) string {
+	if apiKey == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte("aduan open311 filer\x00" + apiKey))
+	return hex.EncodeToString(h[:16])
 }
 
 // reserveNumber draws a tracking number and reserves it in the dispatcher's

@@ -11,10 +11,16 @@ import (
 type PublicQuery struct {
 	IDs         []string // service_request_id list; when set, other filters are ignored (per spec)
 	ServiceCode string
-	Status      string // "open" | "closed" | ""
-	Start, End  time.Time
-	Page        int // extension; 1-based
-	PageSize    int // extension; default and cap 1000
+	// ServiceCodes are more codes (an Open311 comma list): a report of any
+	// of them, or of ServiceCode, matches.
+	ServiceCodes []string
+	Status       string // "open" | "closed" | ""
+	Start, End   time.Time
+	Page         int // extension; 1-based
+	PageSize     int // extension; default and cap 1000
+	// Filer, with IDs, also returns the rahasia reports that filer (the hash
+	// of an api_key, Report.Filer) filed itself.
+	Filer string
 }
 
 // Open311 defaults: the last 90 days, at most 1000 requests.
@@ -29,7 +35,7 @@ const (
 func (s *Service) PublicRequests(ctx context.Context, q PublicQuery) ([]*Report, error) {
 	if len(q.IDs) > 0 {
 		// Per the spec, a list of ids ignores the other filters.
-		out, err := s.store.Public(ctx, PublicQuery{IDs: q.IDs, Page: 1, PageSize: publicMaxPage})
+		out, err := s.store.Public(ctx, PublicQuery{IDs: q.IDs, Filer: q.Filer, Page: 1, PageSize: publicMaxPage})
 		if err != nil {
 			return nil, fmt.Errorf("public requests: %w", err)
 		}
@@ -43,6 +49,19 @@ func (s *Service) PublicRequests(ctx context.Context, q PublicQuery) ([]*Report,
 	}
 	if q.Page > MaxPage {
 		return nil, fmt.Errorf("page must be 1..%d: %w", MaxPage, ErrInvalid)
+	}
+	if len(q.ServiceCodes) > 0 || q.ServiceCode != "" {
+		// Only codes of the catalogue can match; none known, nothing does.
+		var known []string
+		for _, c := range append([]string{q.ServiceCode}, q.ServiceCodes...) {
+			if _, ok := s.catalog.Service(c); ok {
+				known = append(known, c)
+			}
+		}
+		if len(known) == 0 {
+			return []*Report{}, nil
+		}
+		q.ServiceCode, q.ServiceCodes = "", known
 	}
 	if q.Start.IsZero() && q.End.IsZero() {
 		q.Start = s.now().Add(-publicDefaultWindow)
@@ -71,6 +90,13 @@ func (s *Service) PublicRequests(ctx context.Context, q PublicQuery) ([]*Report,
 // tracking number, or the id an external server gave it). A rahasia report
 // is "not found", exactly like a missing one.
 func (s *Service) PublicRequest(ctx context.Context, id string) (*Report, error) {
+	return s.PublicRequestFor(ctx, id, "")
+}
+
+// PublicRequestFor is PublicRequest for a caller that may have filed the
+// report: filer (Report.Filer, the hash of its api_key; "" for anyone) also
+// reads back a rahasia report it filed itself.
+func (s *Service) PublicRequestFor(ctx context.Context, id, filer string) (*Report, error) {
 	r, err := s.byAnyID(ctx, id)
 	notFound := fmt.Errorf("service_request_id %s: %w", id, ErrNotFound) // same for rahasia and missing
 	if HTTPStatus(err) == 404 {
@@ -79,7 +105,7 @@ func (s *Service) PublicRequest(ctx context.Context, id string) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
-	if !r.Identity.Public() {
+	if !r.Identity.Public() && (filer == "" || r.Filer != filer) {
 		return nil, notFound
 	}
 	return r, nil

@@ -63,6 +63,11 @@ func (l Location) HasPoint() bool { return l.Lat != 0 || l.Lon != 0 }
 type Contact struct {
 	Name  string `json:"name,omitempty"`
 	Phone string `json:"phone,omitempty"`
+	// Email and AccountID come from an Open311 POST (email, account_id): the
+	// filer's address and its user's account at the filing application.
+	// They leave Aduan only as name and phone do (identity public).
+	Email     string `json:"email,omitempty"`
+	AccountID string `json:"account_id,omitempty"`
 }
 
 // LogValue keeps names and phone numbers out of logs (slog.LogValuer: the
@@ -109,6 +114,15 @@ type Report struct {
 
 	Rating        int    `json:"rating,omitempty"`
 	RatingComment string `json:"rating_comment,omitempty"`
+
+	// Filer is the (hashed) api_key that filed the report through the
+	// built-in Open311 server: that key may always read it back, rahasia
+	// included. Empty for chat reports. Never leaves Aduan.
+	Filer string `json:"-"`
+	// PublishedPhotos are the indexes (the report's photos, then those added
+	// on the timeline, in order) of the photos an admin approved for the
+	// public Open311 view; only a public-identity report shows them.
+	PublishedPhotos []int `json:"published_photos,omitempty"`
 
 	// FirstResponseAt is when an admin first answered the citizen (a reply,
 	// a question, or a status change with a note or to a closed status).

@@ -41,6 +41,11 @@ type Region struct {
 	// never refused: a report may well concern a road just over the border.
 	// Nil: no check.
 	Bounds *Bounds `yaml:"bounds"`
+	// JurisdictionID is the Open311 jurisdiction_id of the built-in server
+	// (by convention the regency's web domain without www, e.g.
+	// "sidoarjokab.go.id"). A request naming another one is refused; empty:
+	// any jurisdiction_id is accepted.
+	JurisdictionID string `yaml:"jurisdiction_id"`
 	// EmergencyNumbers are numbers per emergency service (police, fire,
 	// ambulance, sar) where the regency wants them; an emergency of another
 	// service, or of one not listed, gets EmergencyNumber.
@@ -125,6 +130,13 @@ type Service struct {
 	Group       string `yaml:"group" json:"group"`
 	Name        Text   `yaml:"name" json:"name"`
 	Description Text   `yaml:"description" json:"description"`
+	// Notice is the Open311 service_notice: what happens to a request of
+	// this service (who verifies it, in how long). Empty: none.
+	Notice Text `yaml:"service_notice" json:"service_notice"`
+	// APIIdentity is the identity mode of a report filed through the
+	// built-in Open311 server without attribute[identity]: public (the
+	// default), anonim or rahasia.
+	APIIdentity string `yaml:"api_identity" json:"api_identity,omitempty"`
 	// Keywords are what citizens write about this category, by language
 	// (id, en, jv): a typed category or a first message is matched against
 	// them (see category.go).
@@ -221,6 +233,8 @@ func (c *Catalog) validate(file string) []error {
 			errs = append(errs, fmt.Errorf("%s: service %q: unknown agency %q", file, s.Code, s.Agency))
 		case s.Name.ID == "" || s.Name.EN == "":
 			errs = append(errs, fmt.Errorf("%s: service %q: name needs id and en", file, s.Code))
+		case s.APIIdentity != "" && s.APIIdentity != "public" && s.APIIdentity != "anonim" && s.APIIdentity != "rahasia":
+			errs = append(errs, fmt.Errorf("%s: service %q: api_identity %q must be public, anonim or rahasia", file, s.Code, s.APIIdentity))
 		case len(s.Code) > maxValueLen:
 			errs = append(errs, fmt.Errorf("%s: service %q: code longer than %d characters (it is button data)", file, s.Code, maxValueLen))
 		}

@@ -115,6 +115,7 @@ func (c *Console) Register(e *echo.Echo) {
 	a.GET("/export.csv", c.exportCSV)
 	a.GET("/reports/:number", c.report)
 	a.GET("/reports/:number/photos/:idx", c.photo)
+	c.registerPhotoPublish(a)
 	a.POST("/reports/:number/reveal", c.reveal, c.requireRole(RoleSupervisor))
 	a.POST("/reports/:number/reply", c.reply, c.requireWrite)
 	// A question whose answer is threaded into the report; an internal note

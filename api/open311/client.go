@@ -18,7 +18,10 @@ import (
 type Client struct {
 	BaseURL string
 	APIKey  string
-	HTTP    *http.Client // default: 30 s timeout
+	// Jurisdiction is sent as jurisdiction_id with every request (a server
+	// that serves several jurisdictions requires it); empty: not sent.
+	Jurisdiction string
+	HTTP         *http.Client // default: 30 s timeout
 }
 
 // StatusError is a non-2xx answer. Retryable tells the forwarder whether a
@@ -65,6 +68,9 @@ func (c *Client) PostRequest(ctx context.Context, form url.Values, idempotencyKe
 	if c.APIKey != "" {
 		form.Set("api_key", c.APIKey)
 	}
+	if c.Jurisdiction != "" {
+		form.Set("jurisdiction_id", c.Jurisdiction)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.BaseURL+"/requests.json",
 		strings.NewReader(form.Encode()))
 	if err != nil {
@@ -90,6 +96,9 @@ func (c *Client) GetRequests(ctx context.Context, ids []string) ([]Request, erro
 	q := url.Values{"service_request_id": {strings.Join(ids, ",")}}
 	if c.APIKey != "" {
 		q.Set("api_key", c.APIKey)
+	}
+	if c.Jurisdiction != "" {
+		q.Set("jurisdiction_id", c.Jurisdiction)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.BaseURL+"/requests.json?"+q.Encode(), nil)
 	if err != nil {

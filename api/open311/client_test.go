@@ -83,3 +83,35 @@ func TestClientPostSendsFormKeyAndIdempotency(t *testing.T) {
 		t.Fatalf("connection refused: %v", err)
 	}
 }
+
+func TestClientSendsJurisdiction(t *testing.T) {
+	var posted, queried string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if r.Method == http.MethodPost {
+			posted = r.PostForm.Get("jurisdiction_id")
+			w.WriteHeader(201)
+			_, _ = w.Write([]byte(`[{"service_request_id":"1"}]`))
+			return
+		}
+		queried = r.URL.Query().Get("jurisdiction_id")
+		_, _ = w.Write([]byte(`[]`))
+	}))
+	defer srv.Close()
+	c := &Client{BaseURL: srv.URL, APIKey: "k", Jurisdiction: "sidoarjokab.go.id"}
+	if _, err := c.PostRequest(context.Background(), nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetRequests(context.Background(), []string{"1"}); err != nil {
+		t.Fatal(err)
+	}
+	if posted != "sidoarjokab.go.id" || queried != "sidoarjokab.go.id" {
+		t.Fatalf("jurisdiction_id posted %q, queried %q", posted, queried)
+	}
+	// None configured: none sent.
+	c.Jurisdiction = ""
+	posted = "unset"
+	if _, err := c.PostRequest(context.Background(), nil, ""); err != nil || posted != "" {
+		t.Fatalf("without a jurisdiction: sent %q (%v)", posted, err)
+	}
+}

@@ -78,6 +78,8 @@ type Request struct {
 	Channel      string  `json:"channel,omitempty" xml:"channel,omitempty"` // channel name only
 	Kecamatan    string  `json:"kecamatan,omitempty" xml:"kecamatan,omitempty"`
 	Replies      []Reply `json:"replies,omitempty" xml:"replies>reply,omitempty"`
+	// MediaURLs are all the published photos; MediaURL is the first.
+	MediaURLs []string `json:"media_urls,omitempty" xml:"media_urls>media_url,omitempty"`
 }
 
 // Reply is one admin reply in the public thread (extension).
@@ -119,3 +121,24 @@ type Errors struct {
 	XMLName xml.Name `xml:"errors"`
 	Errors  []Error  `xml:"error"`
 }
+
+// Discovery is the Open311 service discovery file (discovery.json/.xml).
+type Discovery struct {
+	XMLName    xml.Name   `json:"-" xml:"discovery"`
+	Changeset  string     `json:"changeset" xml:"changeset"`
+	Contact    string     `json:"contact" xml:"contact"`
+	KeyService string     `json:"key_service" xml:"key_service"`
+	Endpoints  []Endpoint `json:"endpoints" xml:"endpoints>endpoint"`
+}
+
+// Endpoint is one API endpoint of a discovery file.
+type Endpoint struct {
+	Specification string   `json:"specification" xml:"specification"` // e.g. http://wiki.open311.org/GeoReport_v2
+	URL           string   `json:"url" xml:"url"`
+	Changeset     string   `json:"changeset" xml:"changeset"`
+	Type          string   `json:"type" xml:"type"` // production | test
+	Formats       []string `json:"formats" xml:"formats>format"`
+}
+
+// SpecGeoReportV2 is the specification token of GeoReport v2 endpoints.
+const SpecGeoReportV2 = "http://wiki.open311.org/GeoReport_v2"

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aduan-id/aduan/api"
@@ -14,8 +15,9 @@ const publicMaxPage = 1000
 // Public is one page of the public Open311 list: never a rahasia report (the
 // stored identity is normalised, so "not public or anonim" is rahasia),
 // newest first. With IDs, only the reports they name (by number or by an
-// external server's id) and no other filter, per the spec. A second query
-// reads the page's admin replies, its only timeline.
+// external server's id) and no other filter, per the spec; with IDs and a
+// Filer, also the rahasia reports that filer filed. A second query reads the
+// page's admin replies, its only timeline.
 func (s *Store) Public(ctx context.Context, q api.PublicQuery) ([]*api.Report, error) {
 	var a args
 	c := []string{"r.identity IN (" + publicIdentities + ")"}
@@ -31,13 +33,22 @@ func (s *Store) Public(ctx context.Context, q api.PublicQuery) ([]*api.Report, e
 			numbers[i] = api.NormalizeNumber(ids[i])
 		}
 		c = append(c, "(r.number IN ("+a.list(numbers)+") OR r.service_request_id IN ("+a.list(ids)+"))")
+		if f := clean(q.Filer); f != "" {
+			c[0] = "(" + c[0] + " OR r.filer = " + a.add(f) + ")"
+		}
 		limit = min(limit, len(q.IDs))
 	} else {
 		if q.Page > 1 {
 			offset = (min(q.Page, api.MaxPage) - 1) * limit
 		}
-		if v := clean(q.ServiceCode); v != "" {
-			c = append(c, "r.category = "+a.add(v))
+		var codes []string
+		for _, v := range append([]string{q.ServiceCode}, q.ServiceCodes...) {
+			if v = clean(v); v != "" && !slices.Contains(codes, v) {
+				codes = append(codes, v)
+			}
+		}
+		if len(codes) > 0 {
+			c = append(c, "r.category IN ("+a.list(codes)+")")
 		}
 		switch q.Status {
 		case "open":

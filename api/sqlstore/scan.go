@@ -19,6 +19,8 @@ var reportCols = []string{
 	"status", "created_at", "updated_at", "waiting_since",
 	"service_request_id", "forwarded_at", "external", "external_status", "external_notes",
 	"rating", "rating_comment", "first_response_at", "status_note",
+	// migration 00003: the Open311 filer's contact, the filing key, published photos
+	"contact_email", "contact_account", "filer", "published_photos",
 }
 
 // derivedCols are written with a report for the queries; never read back.
@@ -47,6 +49,7 @@ func (s *Store) reportRow(r *api.Report) []any {
 		clean(r.ServiceRequestID), s.t(r.ForwardedAt), r.External, clean(r.ExternalStatus),
 		clean(r.ExternalNotes),
 		r.Rating, clean(r.RatingComment), s.t(r.FirstResponseAt), clean(r.StatusNote),
+		clean(r.Contact.Email), clean(r.Contact.AccountID), clean(r.Filer), publishedJSON(r.PublishedPhotos),
 		// derived
 		key(r.Location.Kecamatan), phoneKey(r.Contact.Phone),
 		r.CreatedAt.In(s.loc).Format("2006-01-02"), response, searchText(r),
@@ -59,7 +62,7 @@ type rowScanner interface{ Scan(dest ...any) error }
 // scanReport reads reportCols (then extra destinations) into a Report.
 func scanReport(sc rowScanner, extra ...any) (*api.Report, error) {
 	var r api.Report
-	var photos sql.NullString
+	var photos, published sql.NullString
 	dest := []any{
 		&r.Number, &r.Category, &r.Agency, &r.Title, &r.Description, &r.IncidentDate,
 		&r.Location.Lat, &r.Location.Lon, &r.Location.Address, &r.Location.Kecamatan, &photos, &r.Identity,
@@ -67,12 +70,16 @@ func scanReport(sc rowScanner, extra ...any) (*api.Report, error) {
 		&r.Status, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt}, timeCol{&r.WaitingSince},
 		&r.ServiceRequestID, timeCol{&r.ForwardedAt}, &r.External, &r.ExternalStatus, &r.ExternalNotes,
 		&r.Rating, &r.RatingComment, timeCol{&r.FirstResponseAt}, &r.StatusNote,
+		&r.Contact.Email, &r.Contact.AccountID, &r.Filer, &published,
 	}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	var err error
 	if r.Photos, err = parsePhotos(photos); err != nil {
+		return nil, fmt.Errorf("report %s: %w", r.Number, err)
+	}
+	if r.PublishedPhotos, err = parsePublished(published); err != nil {
 		return nil, fmt.Errorf("report %s: %w", r.Number, err)
 	}
 	return &r, nil
