@@ -13,18 +13,18 @@ import (
 // on: the warning leads the reply to whatever the message also was.
 //
 // A word counts unless the words around it say it is not happening now: a
-// negation just before it ("tidak ada korban"), a hedge near it in the same
-// clause ("rawan kecelakaan", "kecelakaan sering terjadi", "bisa
-// menyebabkan kebakaran"), or a longer phrase it is part of ("pintu
-// darurat"). A polite "tolong diperbaiki" is no emergency; "tolong!!" alone
+// negation just before it ("tidak ada korban"), a hedge before it in the
+// same clause ("rawan kecelakaan", "bisa menyebabkan kebakaran"), a word of
+// frequency after it ("kecelakaan sering terjadi"), or a longer phrase it
+// is part of ("pintu darurat"). A polite "tolong diperbaiki" is no emergency; "tolong!!" alone
 // is.
 
 // emergencyRepeat is how long the emergency number is not repeated, unless
 // the message is nothing but an emergency word.
 const emergencyRepeat = 15 * time.Minute
 
-// hedgeBefore and hedgeAfter are how many words before (after) an emergency
-// word a hedge may stand.
+// hedgeBefore and hedgeAfter are how many words before an emergency word a
+// hedge, and after it a word of frequency, may stand.
 const (
 	hedgeBefore = 4
 	hedgeAfter  = 2
@@ -80,11 +80,14 @@ func (lx *lexicon) denied(ws []word, i, n int) bool {
 	last := i + n - 1
 	for _, h := range lx.hedges {
 		for _, at := range runs(ws, h[0]) {
-			end := at + len(h[0]) - 1
-			if ws[at].clause != clause || at >= i && at <= last {
-				continue
+			if end := at + len(h[0]) - 1; ws[at].clause == clause && end < i && end >= i-hedgeBefore {
+				return true
 			}
-			if end < i && end >= i-hedgeBefore || at > last && at <= last+hedgeAfter {
+		}
+	}
+	for _, h := range lx.hedgesAfter {
+		for _, at := range runs(ws, h[0]) {
+			if ws[at].clause == clause && at > last && at <= last+hedgeAfter {
 				return true
 			}
 		}

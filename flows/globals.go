@@ -318,6 +318,8 @@ func (t *turn) answerResume(i int) {
 		// the draft still waits.
 		t.status(t.e.set.trackingIn(t.in.Text))
 		t.askResume()
+	case i < 0 && t.urgent:
+		t.askResume() // the emergency was answered; the draft still waits
 	case i < 0:
 		t.say(t.msg("reask_not_in_list", nil))
 		t.askResume()

@@ -10,6 +10,7 @@ type Lexicon struct {
 	Slang        map[string]string   `yaml:"slang"`
 	Negations    []string            `yaml:"negations"`
 	Hedges       []string            `yaml:"hedges"`
+	HedgesAfter  []string            `yaml:"hedges_after"`
 	NotEmergency []string            `yaml:"not_emergency"`
 	Emergencies  []EmergencyType     `yaml:"emergencies"`
 	Problems     []string            `yaml:"problems"`
@@ -53,6 +54,7 @@ type lexicon struct {
 	slang        map[string][]string
 	negations    []phrase
 	hedges       []phrase
+	hedgesAfter  []phrase
 	notEmergency []phrase
 	emergencies  []emergencyKind
 	problems     []phrase
@@ -101,6 +103,7 @@ func (l *Lexicon) compile(file string) (*lexicon, []error) {
 	}
 	lx.negations = list("negations", l.Negations)
 	lx.hedges = list("hedges", l.Hedges)
+	lx.hedgesAfter = list("hedges_after", l.HedgesAfter)
 	lx.notEmergency = list("not_emergency", l.NotEmergency)
 	lx.problems = list("problems", l.Problems)
 	lx.questions = list("questions", l.Questions)
@@ -258,7 +261,7 @@ func (lx *lexicon) knownWords() map[string]bool {
 			}
 		}
 	}
-	for _, ps := range [][]phrase{lx.negations, lx.hedges, lx.notEmergency, lx.problems, lx.questions, lx.commands,
+	for _, ps := range [][]phrase{lx.negations, lx.hedges, lx.hedgesAfter, lx.notEmergency, lx.problems, lx.questions, lx.commands,
 		lx.javanese, lx.places, lx.fillers, lx.notSeen, lx.common} {
 		add(ps)
 	}

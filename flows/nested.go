@@ -167,6 +167,8 @@ func stepFields(st *Step) []string {
 		return []string{st.Field, "photos"}
 	case StepLocation:
 		return []string{st.Field, "lat", "lon", "address", "kecamatan"}
+	case StepDate:
+		return whenFields(st.Field)
 	}
 	return []string{st.Field}
 }

@@ -33,6 +33,9 @@ var emergencyRows = []readingRow{
 	{"fire at the market in Candi", "fire"},
 	{"mobil terbakar di tol Porong", "fire"},
 	{"KEBAKARAN", "fire"},
+	{"api membesar bikin warga panik", "fire"},
+	{"kebakaran menyebabkan tiga rumah hangus", "fire"},
+	{"kobongan marai wong-wong mlayu", "fire"},
 	// gas
 	{"bau gas menyengat di dapur rumah saya", "gas"},
 	{"tabung elpiji bocor, takut meledak", "gas"},
