@@ -98,6 +98,14 @@ var emergencyRows = []readingRow{
 	{"he is having a seizure", "medical"},
 	{"anake ora sadar", "medical"},
 	{"nggak sadar2 dari tadi", "medical"},
+	{"ada orang kesetrum di tiang listrik", "medical"},
+	// found by sentences written after the lists, kept here
+	{"pak tolong ada anak jatuh ke got dalam, belum bisa keluar", "drowning"},
+	{"kok ada asap hitam tebal dari gudang sebelah", "fire"},
+	{"ada pohon tumbang menimpa orang", "accident"},
+	{"mobil nyemplung sungai di Tanggulangin", "drowning"},
+	{"ada jenazah mengapung di sungai", "crime"},
+	{"ada ular kobra masuk rumah", "animal"},
 	// a plain call for help
 	{"tolong!!", "general"},
 	{"toloooong", "general"},
@@ -177,6 +185,9 @@ var calmRows = []readingRow{
 	{"trotoar dipakai parkir, pejalan kaki bisa ketabrak", ""},
 	{"kalau hujan lampu jalan sering korslet", ""},
 	{"tong sampah di taman kota penuh", ""},
+	{"banjir sampai pinggang, air terus naik", ""},
+	{"bangkai tikus di got depan rumah", ""},
+	{"asap pembakaran sampah masuk rumah", ""},
 }
 
 // Problem descriptions: want is the category, or "a|b" for the few offered.
@@ -220,6 +231,12 @@ var categoryRows = []readingRow{
 	{"knalpot brong tiap malam", "ketertiban"},
 	{"bansos tidak cair", "lainnya"},
 	{"air PDAM mati", "lainnya"},
+	{"lampu merah mati di perempatan Gedangan bikin macet", "jalan"},
+	{"jalan di perumahan ambles setelah hujan", "jalan"},
+	{"PJU di gang 3 kedip-kedip", "pju"},
+	{"got depan rumah buntu, kalau hujan meluber", "banjir"},
+	{"tempat sampah di pasar penuh belatung", "sampah"},
+	{"izin PBG saya sudah 3 bulan belum terbit", "perizinan"},
 	{"lampu jalan mati dan jalannya berlubang", "jalan|pju"},
 	{"halo min", ""},
 	{"mau ngadu", ""},
