@@ -279,6 +279,8 @@ func TestDatabaseDownWhileChatting(t *testing.T) {
 	h.say("Lampu jalan mati")
 	h.sees("Ceritakan masalahnya")
 	h.say("Lampu jalan di depan balai desa mati sejak seminggu, gelap sekali malam hari.")
+	h.sees("Seberapa besar") // the roads service's own question (services.yaml attributes)
+	h.press(1)
 	h.sees("Kapan kejadiannya")
 	h.say("kemarin")
 	h.sees("Di mana")
