@@ -34,8 +34,7 @@ func NewForwarder(svc *Service, cfg Config) *Forwarder {
 	cfg = cfg.withDefaults()
 	f := &Forwarder{svc: svc, cfg: cfg}
 	if cfg.ComplaintAPIURL != "" {
-		f.client = &open311.Client{BaseURL: cfg.ComplaintAPIURL, APIKey: cfg.ComplaintAPIKey,
-			HTTP: &http.Client{Timeout: cfg.HTTPTimeout}}
+		f.client = complaintClient(cfg)
 	}
 	target := "built-in"
 	if cfg.ComplaintAPIURL != "" {
@@ -69,6 +68,9 @@ func (f *Forwarder) handle(ctx context.Context, m queue.Message) error {
 		if f.client != nil {
 			var form url.Values
 			form, shortened = forwardFormFor(r, f.cfg.DescriptionLimit)
+			if u := mediaURLFor(f.cfg, r, f.svc.now()); u != "" {
+				form.Set("media_url", u) // the agency gets the photos (LAPOR!'s lampiran)
+			}
 			created, err := f.client.PostRequest(ctx, form, r.Number)
 			if err != nil {
 				return classify(err)
@@ -125,6 +127,9 @@ func forwardFormFor(r *Report, limit int) (url.Values, bool) {
 		}
 		if r.Contact.Phone != "" {
 			v.Set("phone", r.Contact.Phone)
+		}
+		if r.Contact.Email != "" {
+			v.Set("email", r.Contact.Email)
 		}
 	}
 	return v, shortened

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/aduan-id/aduan/api/open311"
@@ -27,8 +26,7 @@ func NewPoller(svc *Service, cfg Config) *Poller {
 	cfg = cfg.withDefaults()
 	p := &Poller{svc: svc, cfg: cfg, batch: 50}
 	if cfg.ComplaintAPIURL != "" {
-		p.client = &open311.Client{BaseURL: cfg.ComplaintAPIURL, APIKey: cfg.ComplaintAPIKey,
-			HTTP: &http.Client{Timeout: cfg.HTTPTimeout}}
+		p.client = complaintClient(cfg)
 	}
 	return p
 }
