@@ -91,6 +91,7 @@ func openApp(ctx context.Context, c config, log *slog.Logger) (*app, error) {
 	// queues report to the same metrics as the reply and action queues.
 	a.deadLetters = a.service.DeadLetterSink()
 	a.apiCfg.Metrics = a.queueMetrics()
+	a.apiCfg.MediaStore = media // signed media_url for the forward and public photos
 	a.addComplaintLoops()
 	return a, nil
 }

@@ -177,10 +177,19 @@ func readConfig(getenv func(string) string) (config, configError) {
 		ComplaintAPIKey: r.secret("ADUAN_COMPLAINT_API_KEY", nil),
 		DescriptionLimit: r.intIn("ADUAN_COMPLAINT_API_DESCRIPTION_LIMIT", 0, 1, 1_000_000,
 			"want a whole number of characters from 1 to 1000000, like 4000"),
-		APIKeys:             r.list("ADUAN_API_KEYS", ",", true, nil),
-		WebhookSecret:       r.secret("ADUAN_WEBHOOK_SECRET", nil),
-		OutboundWebhookURLs: r.list("ADUAN_WEBHOOK_URLS", ",", false, httpURLProblem("separated by commas, like https://backoffice.example.go.id/hooks/aduan")),
-		PollInterval:        r.duration("ADUAN_POLL_INTERVAL", 0),
+		APIKeys: r.list("ADUAN_API_KEYS", ",", true, nil),
+		WebhookSecret: r.secret("ADUAN_WEBHOOK_SECRET", func(v string) string {
+			if err := api.CheckWebhookSecret(v); err != nil {
+				return err.Error()
+			}
+			return ""
+		}),
+		OutboundWebhookURLs:      r.list("ADUAN_WEBHOOK_URLS", ",", false, httpURLProblem("separated by commas, like https://backoffice.example.go.id/hooks/aduan")),
+		PollInterval:             r.duration("ADUAN_POLL_INTERVAL", 0),
+		ComplaintAPIJurisdiction: strings.TrimSpace(r.check("ADUAN_COMPLAINT_API_JURISDICTION", "", nil, nil)),
+		MediaURLKey:              r.secret("ADUAN_MEDIA_URL_KEY", nil),
+		Open311DescriptionLimit: r.intIn("ADUAN_OPEN311_DESCRIPTION_LIMIT", 0, 1, 1_000_000,
+			"want a whole number of characters from 1 to 1000000, like 4000"),
 	}
 
 	c.Console = console.Config{
@@ -205,6 +214,10 @@ func readConfig(getenv func(string) string) (config, configError) {
 		AuditRetention: time.Duration(r.intIn("ADUAN_AUDIT_RETENTION_DAYS", 0, 1, 36500,
 			"want a whole number of days from 1 to 36500, like 400")) * 24 * time.Hour,
 	}
+	// Open311's expected_datetime and signed media URLs use what the console
+	// and Telegram already read.
+	c.API.PublicURL = c.Telegram.PublicURL
+	c.API.SLARespondDays, c.API.Holidays = c.Console.SLARespondDays, c.Console.Holidays
 	return c, r.bad
 }
 
