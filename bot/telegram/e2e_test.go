@@ -3,6 +3,7 @@ package telegram_test
 import (
 	"context"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -129,23 +130,32 @@ func TestEndToEndConcurrentChatUpdates(t *testing.T) {
 	wg.Wait()
 	w.pump.drainShard(t, w.keys.Shard(bot.ChannelTelegram, c.chat))
 	// Whatever the order: one message became the title (-> the description
-	// prompt), one the description (-> the date prompt), and the other 8 are
-	// not dates (-> 8 "can't read that date" re-asks).
-	var descPrompts, dateErrors int
+	// prompt), one the description (-> the roads service's own question, the
+	// size of the damage), and the other 8 are not an answer to it (-> 8
+	// re-asks of that question).
+	var descPrompts, sizePrompts, reasks int
 	for _, text := range w.tg.Texts(c.chat)[before:] {
 		switch {
 		case strings.HasPrefix(text, "Ceritakan masalahnya"):
 			descPrompts++
-		case strings.HasPrefix(text, "Tanggalnya tidak terbaca"):
-			dateErrors++
+		case strings.HasPrefix(text, "Seberapa besar"):
+			sizePrompts++
+		case strings.HasPrefix(text, "Pilih salah satu tombol") && strings.Contains(text, "Seberapa besar"):
+			reasks++
 		}
 	}
-	if descPrompts != 1 || dateErrors != 8 {
-		t.Errorf("%d description prompts and %d date re-asks, want 1 and 8: %q", descPrompts, dateErrors, w.tg.Texts(c.chat)[before:])
+	if descPrompts != 1 || sizePrompts != 1 || reasks != 8 {
+		t.Errorf("%d description prompts, %d size questions, %d re-asks, want 1, 1 and 8: %q", descPrompts, sizePrompts, reasks,
+			w.tg.Texts(c.chat)[before:])
 	}
 	if s := w.a.Stats(); s.Failed != 0 || s.Duplicates != 0 {
 		t.Errorf("stats %+v", s)
 	}
+	data := regexp.MustCompile(`"callback_data":"([^"]+)"`).FindStringSubmatch(c.last().Markup)
+	if data == nil {
+		t.Fatalf("the size question has no buttons: %s", c.last().Markup)
+	}
+	c.press(data[1])
 	c.say("hari ini")
 	if m := c.last(); !strings.Contains(m.Markup, `"request_location":true`) {
 		t.Errorf("after the date the location question should follow; got %q", m.Text)
