@@ -198,7 +198,7 @@ func (d *Dispatcher) commit(ctx context.Context, shard int, channel, chatID, use
 		reserve, sessKey, contactTTL, len(res.Replies))
 	for _, r := range res.Replies {
 		data, err := json.Marshal(Outbound{Channel: channel, ChatID: chatID, Lang: res.Session.Lang,
-			Text: r.Text, Choices: r.Choices, Ask: r.Ask, Step: r.Step})
+			Text: r.Text, Choices: answerChoices(r.Choices), Ask: r.Ask, Step: r.Step})
 		if err != nil {
 			return 0, fmt.Errorf("encode reply: %w", err)
 		}
@@ -220,4 +220,21 @@ func (d *Dispatcher) commit(ctx context.Context, shard int, channel, chatID, use
 		return 0, fmt.Errorf("commit session %s: %w", sessKey, err)
 	}
 	return status, nil
+}
+
+// answerChoices drops link choices (flows' tel: link of the emergency
+// number): Telegram refuses tel: URLs in buttons (only http(s) and tg://),
+// and a numbered menu must count answers only. The reply's text holds the
+// number on its own line, which phones make tappable.
+func answerChoices(cs []flows.Choice) []flows.Choice {
+	out := cs[:0:0]
+	for _, c := range cs {
+		if c.URL == "" {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
