@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	mrand "math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -72,9 +71,11 @@ return 0
 // NOSCRIPT once; loadScripts puts it back.
 var gcra = redis.NewScript(gcraScript)
 
-// isNoScript reports a NOSCRIPT answer of a pipelined EVALSHA.
+// isNoScript reports a NOSCRIPT answer of a pipelined EVALSHA, also
+// wrapped ("rate limit: NOSCRIPT …": a pipeline whose first error was
+// another command's redis.Nil reports it only through the booking).
 func isNoScript(err error) bool {
-	return err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT")
+	return redis.HasErrorPrefix(err, "NOSCRIPT")
 }
 
 // rateLimiter books sends against a channel's per-chat and global buckets.

@@ -131,6 +131,17 @@ type senderCounters struct {
 	sent, retried, deadLettered, unreachable, dropped, rateLimited, throttled, duplicates, reclaimed atomic.Int64
 }
 
+// ChannelSendStats are one channel's reply counters since start.
+type ChannelSendStats struct {
+	Sent    int64 // delivered
+	Retried int64 // failed sends that will be retried after a backoff
+	// Failed replies were given up: dead-lettered, or not sent because the
+	// chat blocked the bot (what OnDelivery reports as DeliveryFailed).
+	Failed int64
+}
+
+type channelCounters struct{ sent, retried, failed atomic.Int64 }
+
 // ReplySender delivers the outbound streams through the channels' Senders,
 // within the channels' rate limits, in order per chat, at least once and, as
 // far as the sent markers reach, exactly once. A process sends only the
@@ -148,6 +159,7 @@ type ReplySender struct {
 	limiter  *rateLimiter
 	leases   map[string]*queue.LeaseGroup // by channel
 	n        senderCounters
+	byCh     map[string]*channelCounters // per channel it sends; read-only after NewReplySender
 	q        *queue.Counters
 	hooks    sync.WaitGroup // OnDelivery calls in flight
 }
@@ -164,6 +176,7 @@ func NewReplySender(rdb redis.UniversalClient, keys Keys, senders map[string]Sen
 	s := &ReplySender{
 		rdb: rdb, keys: keys, senders: senders, cfg: cfg, policy: cfg.policy(), sink: cfg.DeadLetters, log: log,
 		limiter: &rateLimiter{keys: keys, limits: cfg.Limits}, leases: map[string]*queue.LeaseGroup{},
+		byCh: map[string]*channelCounters{},
 	}
 	if s.sink == nil {
 		s.sink = queue.NewStreamSink(rdb, keys.DeadLetters(), 0, log)
@@ -179,8 +192,26 @@ func NewReplySender(rdb redis.UniversalClient, keys Keys, senders map[string]Sen
 	sort.Strings(s.channels)
 	for _, ch := range s.channels {
 		s.leases[ch] = s.newLeaseGroup(ch)
+		s.byCh[ch] = &channelCounters{}
 	}
 	return s
+}
+
+// ChannelStats returns the counters of each channel this process sends.
+func (s *ReplySender) ChannelStats() map[string]ChannelSendStats {
+	out := make(map[string]ChannelSendStats, len(s.byCh))
+	for ch, c := range s.byCh {
+		out[ch] = ChannelSendStats{Sent: c.sent.Load(), Retried: c.retried.Load(), Failed: c.failed.Load()}
+	}
+	return out
+}
+
+// channel is ch's counters (a throwaway for a channel it does not send).
+func (s *ReplySender) channel(ch string) *channelCounters {
+	if c := s.byCh[ch]; c != nil {
+		return c
+	}
+	return &channelCounters{}
 }
 
 // Stats returns the counters.

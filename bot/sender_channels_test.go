@@ -239,6 +239,10 @@ func TestSenderOnDelivery(t *testing.T) {
 	if st := s.Stats(); st.Sent != 6 || st.Unreachable != 1 {
 		t.Fatalf("stats %+v", st)
 	}
+	// The channel's own counters (aduan_replies_*_total{channel}).
+	if cs := s.ChannelStats(); len(cs) != 1 || cs[ChannelTelegram] != (ChannelSendStats{Sent: 6, Failed: 1}) {
+		t.Fatalf("channel stats %+v, want telegram: 6 sent, 1 failed", cs)
+	}
 }
 
 type sinkFunc func(ctx context.Context, d queue.DeadLetter) error

@@ -102,6 +102,7 @@ func (w *shardSender) finishDead(ctx context.Context, q *chatQueue, e *outEntry)
 		w.s.n.unreachable.Add(1)
 	}
 	w.s.n.deadLettered.Add(1)
+	w.s.channel(e.msg.Channel).failed.Add(1)
 	w.s.q.Dead()
 	w.pop(q)
 	w.s.delivered(ctx, e.msg, DeliveryFailed, e.dead.Error)
@@ -121,6 +122,7 @@ func (w *shardSender) deadLetterUnreadable(ctx context.Context, ch string, m que
 		return
 	}
 	w.s.n.deadLettered.Add(1)
+	w.s.channel(ch).failed.Add(1)
 	w.s.q.Dead()
 	w.ackOnly(ctx, ch, m.ID, true)
 }

@@ -84,6 +84,7 @@ func (w *shardSender) sendHead(ctx context.Context, q *chatQueue) {
 	case unreach.Val() > 0:
 		refund()
 		w.s.n.dropped.Add(1)
+		w.s.channel(msg.Channel).failed.Add(1)
 		w.ackOnly(ctx, msg.Channel, msg.ID, !e.state.IsZero())
 		w.pop(q)
 		w.s.delivered(ctx, msg, DeliveryFailed, "not sent: the citizen had blocked the bot")
@@ -116,6 +117,7 @@ func (w *shardSender) sendHead(ctx context.Context, q *chatQueue) {
 	if err == nil {
 		e.delivered = true
 		w.s.n.sent.Add(1)
+		w.s.channel(msg.Channel).sent.Add(1)
 		w.s.q.Handled()
 		w.ackSent(ctx, q, e)
 		return
@@ -154,6 +156,7 @@ func (w *shardSender) failed(ctx context.Context, q *chatQueue, e *outEntry, err
 		return
 	}
 	w.s.n.retried.Add(1)
+	w.s.channel(msg.Channel).retried.Add(1)
 	actx, cancel := senderAckCtx(ctx)
 	defer cancel()
 	if serr := w.s.rdb.HSet(actx, queue.RetryKey(w.stream, GroupSenders), msg.ID, d.State.Encode()).Err(); serr != nil {
