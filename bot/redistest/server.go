@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -25,6 +26,8 @@ type Server struct {
 	cmd *exec.Cmd
 	// durable servers keep an append-only file in dir across restarts.
 	durable bool
+	// extra are more redis-server arguments (replicaof, cluster-enabled…).
+	extra []string
 }
 
 // StartServer starts a private redis-server on a free port and returns its
@@ -50,12 +53,12 @@ func NewDurableServer(t testing.TB) *Server {
 	return newServer(t, true)
 }
 
-func newServer(t testing.TB, durable bool) *Server {
+func newServer(t testing.TB, durable bool, extra ...string) *Server {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatalf("redistest: redis-server binary not found (apt-get install redis-server): %v", err)
 	}
-	s := &Server{t: t, port: freePort(t), dir: t.TempDir(), durable: durable}
+	s := &Server{t: t, port: freePort(t), dir: t.TempDir(), durable: durable, extra: extra}
 	if err := s.start(); err != nil {
 		t.Fatalf("redistest: %v", err)
 	}
@@ -90,8 +93,6 @@ func (s *Server) Restart() {
 }
 
 func (s *Server) start() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	appendonly := "no"
 	if s.durable {
 		appendonly = "yes"
@@ -105,8 +106,17 @@ func (s *Server) start() error {
 		"--dir", s.dir,
 		"--logfile", "",
 	)
+	cmd.Args = append(cmd.Args, s.extra...)
+	return s.startCmd(cmd)
+}
+
+// startCmd starts cmd (a redis-server or redis-sentinel listening on s's
+// port) and waits until it answers PING.
+func (s *Server) startCmd(cmd *exec.Cmd) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start redis-server: %w", err)
+		return fmt.Errorf("start %s: %w", filepath.Base(cmd.Path), err)
 	}
 	s.cmd = cmd
 	rdb := redis.NewClient(&redis.Options{Addr: s.Addr(), MaxRetries: -1})
@@ -123,7 +133,7 @@ func (s *Server) start() error {
 			_ = cmd.Process.Kill()
 			_ = cmd.Wait()
 			s.cmd = nil
-			return fmt.Errorf("redis-server on port %d not ready: %w", s.port, err)
+			return fmt.Errorf("%s on port %d not ready: %w", filepath.Base(cmd.Path), s.port, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
