@@ -41,6 +41,9 @@ type app struct {
 	limits   map[string]bot.Limit // reply sender budgets (limits.go)
 	telegram *telegram.Adapter    // nil unless configured
 	whatsapp *whatsapp.Adapter    // nil unless enabled
+	// setups are the channels' setup states (chanhealth.go), by channel;
+	// filled before the workers start, read-only afterwards.
+	setups map[string]*channelState
 
 	// deadLetters receives what the reply sender and the action worker give
 	// up on; nil until the report database's sink is wired, and runWorkers
@@ -116,14 +119,7 @@ func (a *app) runWorkers(ctx context.Context) (wait func()) {
 		// timeout when entries are added by a Lua script; poll it briskly.
 		senderCfg.Block, actionCfg.Block = 50*time.Millisecond, 50*time.Millisecond
 	}
-	if wa := a.whatsapp; wa != nil {
-		// Only the replica holding the WhatsApp connection can send there: it
-		// alone competes for WhatsApp's shards; Telegram's are spread over
-		// every replica.
-		senderCfg.MaySend = func(channel string) bool {
-			return channel != bot.ChannelWhatsApp || wa.Health().State != whatsapp.StateStandby
-		}
-	}
+	senderCfg.MaySend = a.maySend
 	// a.senders holds only the channels this process can send (`aduan chat`:
 	// the terminal; `aduan serve`: Telegram, WhatsApp): the sender takes the
 	// leases of those alone and leaves the others' replies to their process.
@@ -141,6 +137,21 @@ func (a *app) runWorkers(ctx context.Context) (wait func()) {
 		}()
 	}
 	return wg.Wait
+}
+
+// maySend reports whether this process may send a channel's replies now: a
+// channel whose setup has not succeeded keeps its replies waiting in Redis,
+// and only the replica holding the WhatsApp connection can send there (it
+// alone competes for WhatsApp's shards; Telegram's are spread over every
+// replica).
+func (a *app) maySend(channel string) bool {
+	if st := a.setups[channel]; st != nil && !st.up() {
+		return false
+	}
+	if wa := a.whatsapp; wa != nil && channel == bot.ChannelWhatsApp {
+		return wa.Health().State != whatsapp.StateStandby
+	}
+	return true
 }
 
 // queueMetrics is the queues' Prometheus collector, created on first use

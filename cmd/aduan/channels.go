@@ -17,7 +17,11 @@ import (
 const telegramWebhookPath = "/webhooks/telegram"
 
 // startTelegram runs the Telegram channel when ADUAN_TELEGRAM_TOKEN is set:
-// a webhook with ADUAN_PUBLIC_URL, long polling without.
+// a webhook with ADUAN_PUBLIC_URL, long polling without. Its setup (getMe,
+// setWebhook or deleteWebhook, the command menu) runs in the background and
+// is retried with backoff until it succeeds: a refused setWebhook leaves the
+// console, Open311 and WhatsApp serving, and /readyz says what is wrong.
+// Replies wait in Redis until it succeeds.
 func (a *app) startTelegram(ctx context.Context, e *echo.Echo) error {
 	token := a.cfg.Telegram.Token
 	if token == "" {
@@ -30,25 +34,43 @@ func (a *app) startTelegram(ctx context.Context, e *echo.Echo) error {
 		WebhookSecret: a.cfg.Telegram.WebhookSecret,
 		MaxPhotoBytes: a.cfg.MediaMax,
 	}
-	tg, err := telegram.New(ctx, cfg, a.dispatcher, a.media, a.set, a.log.With("channel", bot.ChannelTelegram))
+	log := a.log.With("channel", bot.ChannelTelegram)
+	tg, err := telegram.New(ctx, cfg, a.dispatcher, a.media, a.set, log)
 	if err != nil {
-		return fmt.Errorf("telegram: %w", err)
+		return fmt.Errorf("telegram: %w", err) // a configuration error: nothing to retry
 	}
 	// The route first: Setup tells Telegram where it is.
 	if !tg.Polling() {
 		tg.Register(e, telegramWebhookPath)
 	}
-	setupCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := tg.Setup(setupCtx); err != nil {
-		return fmt.Errorf("telegram setup (check ADUAN_TELEGRAM_TOKEN and ADUAN_PUBLIC_URL): %w", err)
-	}
+	st := a.addSetup(bot.ChannelTelegram)
 	a.senders[bot.ChannelTelegram] = tg
 	a.telegram = tg
-	if tg.Polling() {
-		a.background = append(a.background, tg.RunPolling)
-	}
+	a.background = append(a.background, func(ctx context.Context) error {
+		ok := setupWithRetry(ctx, st, log, func(ctx context.Context) error {
+			setupCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			if err := tg.Setup(setupCtx); err != nil {
+				return fmt.Errorf("telegram setup (check ADUAN_TELEGRAM_TOKEN and ADUAN_PUBLIC_URL): %w", err)
+			}
+			return nil
+		})
+		if ok && tg.Polling() {
+			return tg.RunPolling(ctx)
+		}
+		return nil
+	})
 	return nil
+}
+
+// addSetup records a channel whose setup runs in the background.
+func (a *app) addSetup(channel string) *channelState {
+	if a.setups == nil {
+		a.setups = map[string]*channelState{}
+	}
+	st := newChannelState()
+	a.setups[channel] = st
+	return st
 }
 
 // startWhatsApp runs the WhatsApp channel when ADUAN_WHATSAPP is set. The

@@ -23,7 +23,7 @@ func chat(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 	user := fs.String("user", "local", "chat id of the citizen in this terminal")
 	lang := fs.String("lang", "id", "language hint for a new conversation (id or en)")
 	settle := fs.Duration("settle", 300*time.Millisecond, "wait for replies this long after each line")
-	c, err := loadConfig(fs, args)
+	c, err := loadConfig(&cmdChat, fs, args)
 	if err != nil {
 		return err
 	}

@@ -10,11 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/aduan-id/aduan/api"
 	"github.com/aduan-id/aduan/api/console"
@@ -37,6 +36,7 @@ type config struct {
 	FlowsDir    string
 	DraftTTL    time.Duration
 	Listen      string
+	DebugListen string // pprof (ADUAN_DEBUG_LISTEN); empty: off
 	MediaDir    string
 	MediaMax    int64
 	LogFormat   string
@@ -88,15 +88,30 @@ var flagEnv = map[string]string{
 }
 
 // loadConfig reads the environment, then flags of fs (already defined by the
-// caller for its own options) override it. Every bad setting is reported in
-// one error, before anything is opened or started.
-func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
+// caller for its own options, plus the shared ones cmd takes) override it.
+// Every bad setting cmd reads is reported in one error, before anything is
+// opened or started. --help prints cmd's help and returns flag.ErrHelp.
+func loadConfig(cmd *command, fs *flag.FlagSet, args []string) (config, error) {
 	c, bad := readConfig(os.Getenv)
-	fs.StringVar(&c.FlowsDir, "flows", c.FlowsDir, "directory of flow files overriding the embedded defaults")
-	fs.StringVar(&c.RedisURL, "redis", c.RedisURL, "Redis URL (redis://host:6379/0); empty: in-memory Redis")
-	fs.StringVar(&c.Listen, "listen", c.Listen, "HTTP listen address (webhooks, API, console)")
-	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "report database (postgres://…); empty: SQLite under ADUAN_DATA_DIR")
-	if err := fs.Parse(args); err != nil {
+	bad = bad.only(cmd.env())
+	shared := map[string]func(){
+		"flows": func() {
+			fs.StringVar(&c.FlowsDir, "flows", c.FlowsDir, "directory of flow files overriding the embedded defaults")
+		},
+		"redis": func() {
+			fs.StringVar(&c.RedisURL, "redis", c.RedisURL, "Redis URL (redis://host:6379/0, redis-sentinel://…, a Cluster's nodes); empty: in-memory Redis")
+		},
+		"listen": func() {
+			fs.StringVar(&c.Listen, "listen", c.Listen, "HTTP listen address (webhooks, API, console)")
+		},
+		"database": func() {
+			fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "report database (postgres://…); empty: SQLite under ADUAN_DATA_DIR")
+		},
+	}
+	for _, name := range cmd.flags {
+		shared[name]()
+	}
+	if err := cmd.parse(fs, args); err != nil {
 		return c, err
 	}
 	fs.Visit(func(f *flag.Flag) {
@@ -146,6 +161,7 @@ func readConfig(getenv func(string) string) (config, configError) {
 	if c.MediaDir == "" {
 		c.MediaDir = c.DataDir + "/media"
 	}
+	c.DebugListen = r.check("ADUAN_DEBUG_LISTEN", "", strconv.Quote, listenProblem)
 
 	c.Telegram = telegram.Config{
 		Token:         r.secret("ADUAN_TELEGRAM_TOKEN", telegramTokenProblem),
@@ -257,6 +273,17 @@ func (e configError) Unwrap() []error {
 	out := make([]error, len(e))
 	for i, s := range e {
 		out[i] = s
+	}
+	return out
+}
+
+// only keeps the errors of the variables in names (and of flags).
+func (e configError) only(names []string) configError {
+	var out configError
+	for _, s := range e {
+		if strings.HasPrefix(s.Name, "--") || slices.Contains(names, s.Name) {
+			out = append(out, s)
+		}
 	}
 	return out
 }
@@ -446,16 +473,15 @@ func hasScheme(v string, schemes ...string) (*url.URL, bool) {
 	return u, false
 }
 
-const wantRedisURL = "want redis://[user:pass@]host:6379/0 or rediss://… (empty: the in-memory Redis)"
+const wantRedisURL = "want redis://[user:pass@]host:6379/0, rediss://… (TLS), redis-sentinel://[user:pass@]host:26379[,host2:26379]/mastername " +
+	"or a Cluster's nodes redis://[user:pass@]host1:7000,host2:7000,host3:7000 (empty: the in-memory Redis)"
 
 func redisURLProblem(v string) string {
-	if _, ok := hasScheme(v, "redis", "rediss"); !ok {
-		return wantRedisURL
-	}
-	// go-redis's own parser: a bad port or database number fails here, not
-	// when connecting.
-	if _, err := redis.ParseURL(v); err != nil {
-		return wantRedisURL
+	// go-redis's own parser underneath: a bad port or database number fails
+	// here, not when connecting.
+	if _, err := parseRedisURL(v); err != nil {
+		// The reason quotes no part of the value: it may hold a password.
+		return wantRedisURL + "; " + err.Error()
 	}
 	return ""
 }
@@ -518,15 +544,18 @@ func telegramSecretProblem(v string) string {
 
 // newLogger builds the one logger of the process: JSON in production, text
 // in a terminal. format and level were checked by readConfig; an empty
-// level is info.
+// level is info. Records logged with a request's context carry its id
+// (httplog.go).
 func newLogger(format, level string) *slog.Logger {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		lv = slog.LevelInfo
 	}
 	opts := &slog.HandlerOptions{Level: lv}
+	var h slog.Handler = slog.NewTextHandler(os.Stderr, opts)
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+		h = slog.NewJSONHandler(os.Stderr, opts)
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	// A record logged with an HTTP request's context carries its id.
+	return slog.New(contextHandler{h})
 }

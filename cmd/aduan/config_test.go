@@ -314,7 +314,7 @@ func TestConfigFlagsOverrideEnv(t *testing.T) {
 			}
 			fs := flag.NewFlagSet("test", flag.ContinueOnError)
 			user := fs.String("user", "local", "")
-			c, err := loadConfig(fs, tt.args)
+			c, err := loadConfig(&command{name: "test", flags: []string{"flows", "redis", "listen", "database"}, env: allEnv}, fs, tt.args)
 			if tt.bad != nil {
 				var bad configError
 				if !errors.As(err, &bad) {

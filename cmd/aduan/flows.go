@@ -9,7 +9,7 @@ import (
 
 func runFlowsCheck(args []string) error {
 	fs := flag.NewFlagSet("flows check", flag.ContinueOnError)
-	c, err := loadConfig(fs, args)
+	c, err := loadConfig(&cmdFlowsCheck, fs, args)
 	if err != nil {
 		return err
 	}
@@ -18,7 +18,7 @@ func runFlowsCheck(args []string) error {
 		return err
 	}
 	cat := set.Catalog()
-	fmt.Printf("flows OK: %d services, %d agencies, %d kecamatan (%s)\n",
+	fmt.Fprintf(stdout, "flows OK: %d services, %d agencies, %d kecamatan (%s)\n",
 		len(cat.Services), len(cat.Agencies), len(cat.Kecamatan), cat.Region.Name)
 	return nil
 }

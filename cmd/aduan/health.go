@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/aduan-id/aduan/bot"
 )
 
 // health serves /healthz (the process runs), /readyz (it can take traffic:
@@ -43,20 +47,59 @@ func (h *health) ready(c echo.Context) error {
 	// acks need only Redis, and the work for the database waits in Redis
 	// until it is back.
 	body["database"] = "ok"
+	degraded := false
 	if err := h.a.service.Ping(ctx); err != nil {
 		body["database"] = "unavailable"
+		degraded = true
 	}
+	// A channel that is down (its setup failing and retried, WhatsApp
+	// logged out) is reported, not made a reason to take the replica out
+	// of the load balancer: the console, Open311 and the other channel
+	// still work there.
 	if h.a.whatsapp != nil {
 		hs := h.a.whatsapp.Health()
-		body["whatsapp"] = map[string]any{"state": hs.State, "detail": hs.Detail, "since": hs.Since}
+		body["whatsapp"] = map[string]any{"state": hs.State, "detail": hs.Detail, "since": hs.Since,
+			"healthy": !hs.NeedsOperator()}
+		degraded = degraded || hs.NeedsOperator()
 	}
 	if h.a.telegram != nil {
-		body["telegram"] = map[string]any{"mode": map[bool]string{true: "polling", false: "webhook"}[h.a.telegram.Polling()]}
+		tg := map[string]any{"mode": map[bool]string{true: "polling", false: "webhook"}[h.a.telegram.Polling()]}
+		if st := h.a.setups[bot.ChannelTelegram]; st != nil {
+			maps.Copy(tg, st.report())
+			degraded = degraded || !st.up()
+		}
+		body["telegram"] = tg
+	}
+	switch {
+	case status != http.StatusOK:
+		body["status"] = "unavailable"
+	case degraded:
+		body["status"] = "degraded"
+	default:
+		body["status"] = "ok"
 	}
 	return c.JSON(status, body)
 }
 
+// channelUp is 1 for a chat channel that works (Telegram set up, WhatsApp
+// not needing an operator), else 0.
+func (h *health) channelUp() map[string]bool {
+	up := map[string]bool{}
+	if h.a.telegram != nil {
+		st := h.a.setups[bot.ChannelTelegram]
+		up[bot.ChannelTelegram] = st == nil || st.up()
+	}
+	if wa := h.a.whatsapp; wa != nil {
+		up[bot.ChannelWhatsApp] = !wa.Health().NeedsOperator()
+	}
+	return up
+}
+
 func (h *health) registerMetrics() {
+	// The Go runtime's and the process's own (go_*, process_*), and what
+	// this binary is (aduan_build_info).
+	h.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		buildInfoMetric())
 	counter := func(name, help string, f func() float64) {
 		h.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f))
 	}
@@ -74,8 +117,7 @@ func (h *health) registerMetrics() {
 			return float64(f())
 		}
 	}
-	counter("aduan_replies_sent_total", "Replies delivered.", sent(func() int64 { return h.a.sender.Stats().Sent }))
-	counter("aduan_replies_retried_total", "Failed sends that will be retried.", sent(func() int64 { return h.a.sender.Stats().Retried }))
+	h.reg.MustRegister(&replyCollector{h: h}) // aduan_replies_{sent,retried,failed}_total{channel}, aduan_channel_up{channel}
 	counter("aduan_replies_dead_total", "Replies dead-lettered.", sent(func() int64 { return h.a.sender.Stats().DeadLettered }))
 	counter("aduan_replies_rate_limited_total", "Platform 429 answers.", sent(func() int64 { return h.a.sender.Stats().RateLimited }))
 	counter("aduan_chats_unreachable_total", "Chats marked unreachable (blocked the bot).", sent(func() int64 { return h.a.sender.Stats().Unreachable }))
@@ -103,5 +145,41 @@ func (h *health) registerMetrics() {
 				}
 				return 1
 			}))
+	}
+}
+
+// replyCollector reads the reply sender's per-channel counters at each
+// scrape (the sender starts after /metrics is registered).
+type replyCollector struct{ h *health }
+
+var (
+	repliesSentDesc = prometheus.NewDesc("aduan_replies_sent_total", "Replies delivered, by channel.", []string{"channel"}, nil)
+	repliesRetried  = prometheus.NewDesc("aduan_replies_retried_total", "Failed sends that will be retried, by channel.", []string{"channel"}, nil)
+	repliesFailed   = prometheus.NewDesc("aduan_replies_failed_total",
+		"Replies given up, by channel: dead-lettered, or not sent because the citizen blocked the bot.", []string{"channel"}, nil)
+	channelUpDesc = prometheus.NewDesc("aduan_channel_up",
+		"1 while a chat channel works (Telegram set up, WhatsApp not needing an operator), else 0.", []string{"channel"}, nil)
+)
+
+func (r *replyCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{repliesSentDesc, repliesRetried, repliesFailed, channelUpDesc} {
+		ch <- d
+	}
+}
+
+func (r *replyCollector) Collect(ch chan<- prometheus.Metric) {
+	if s := r.h.a.sender; s != nil {
+		for name, st := range s.ChannelStats() {
+			ch <- prometheus.MustNewConstMetric(repliesSentDesc, prometheus.CounterValue, float64(st.Sent), name)
+			ch <- prometheus.MustNewConstMetric(repliesRetried, prometheus.CounterValue, float64(st.Retried), name)
+			ch <- prometheus.MustNewConstMetric(repliesFailed, prometheus.CounterValue, float64(st.Failed), name)
+		}
+	}
+	for name, up := range r.h.channelUp() {
+		v := 0.0
+		if up {
+			v = 1
+		}
+		ch <- prometheus.MustNewConstMetric(channelUpDesc, prometheus.GaugeValue, v, name)
 	}
 }

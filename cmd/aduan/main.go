@@ -8,6 +8,10 @@
 //	aduan whatsapp link [--phone +62...]   pair a WhatsApp number
 //	aduan admin add|passwd|disable|list    manage console accounts
 //	aduan migrate               apply the report database's migrations
+//	aduan version               the version this binary was built from
+//
+// `aduan COMMAND --help` lists a command's flags and the environment
+// variables it reads (commands.go).
 package main
 
 import (
@@ -20,36 +24,32 @@ import (
 	"syscall"
 )
 
-const usage = `aduan — complaints by chat (Telegram, WhatsApp) for public services
-
-Usage:
-  aduan serve                       run the bot, the complaint API and the admin console
-  aduan chat [--user ID] [--lang id|en]   chat with the bot in this terminal (stdin may be piped)
-  aduan flows check [--flows DIR]   validate the flow files and the services catalogue
-  aduan whatsapp link [--phone +62...]    pair a WhatsApp number (QR code or pairing code)
-  aduan admin add|passwd|disable|list     manage admin console accounts
-
-Configuration is by environment variables (see README.md); common flags:
-  --flows DIR   flow files overriding the embedded defaults (ADUAN_FLOWS_DIR)
-`
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:])
 	stop()
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2)
-		}
-		fmt.Fprintln(os.Stderr, "aduan:", err)
-		os.Exit(1)
+	os.Exit(exitCode(err))
+}
+
+// exitCode is 0 for success and for help asked for, 2 for a command line
+// that cannot be run as typed, 1 for everything else (printed).
+func exitCode(err error) int {
+	var usage usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &usage):
+		fmt.Fprintln(stderr, "aduan:", err)
+		return 2
 	}
+	fmt.Fprintln(stderr, "aduan:", err)
+	return 1
 }
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(os.Stderr, usage)
-		return flag.ErrHelp
+		mainUsage(stderr)
+		return usageError{errors.New("which command?")}
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "serve":
@@ -57,8 +57,11 @@ func run(ctx context.Context, args []string) error {
 	case "chat":
 		return runChat(ctx, rest)
 	case "flows":
+		if len(rest) > 0 && isHelp(rest[0]) {
+			return runFlowsCheck([]string{"--help"})
+		}
 		if len(rest) == 0 || rest[0] != "check" {
-			return fmt.Errorf("usage: aduan flows check [--flows DIR]")
+			return usageError{errors.New("usage: aduan flows check [--flows DIR]")}
 		}
 		return runFlowsCheck(rest[1:])
 	case "whatsapp":
@@ -67,11 +70,13 @@ func run(ctx context.Context, args []string) error {
 		return runAdmin(ctx, rest)
 	case "migrate":
 		return runMigrate(ctx, rest)
-	case "help", "-h", "--help":
-		fmt.Print(usage)
+	case "version", "--version", "-version":
+		return runVersion(rest)
+	case "help", "-h", "-help", "--help":
+		mainUsage(stdout)
 		return nil
 	default:
-		fmt.Fprint(os.Stderr, usage)
-		return fmt.Errorf("unknown command %q", cmd)
+		mainUsage(stderr)
+		return usageError{fmt.Errorf("unknown command %q", cmd)}
 	}
 }

@@ -23,16 +23,20 @@ func openRedis(ctx context.Context, url string, log *slog.Logger, warn io.Writer
 		rdb := redis.NewClient(&redis.Options{Addr: mr.Addr(), PoolSize: 64})
 		return rdb, func() { rdb.Close(); mr.Close() }, nil
 	}
-	opts, err := redis.ParseURL(url)
+	target, err := parseRedisURL(url)
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse REDIS_URL: %w", err)
+		return nil, nil, fmt.Errorf("parse REDIS_URL: %w", err) // checked by readConfig; not reached
 	}
-	rdb := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{opts.Addr}, Username: opts.Username,
-		Password: opts.Password, DB: opts.DB, TLSConfig: opts.TLSConfig, PoolSize: 64})
+	rdb := newRedisClient(target)
+	where := strings.Join(target.opts.Addrs, ",")
+	if target.kind == redisSentinel {
+		where = target.opts.MasterName + " via sentinels " + where
+	}
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		rdb.Close()
-		return nil, nil, fmt.Errorf("connect to redis %s: %w", opts.Addr, err)
+		return nil, nil, fmt.Errorf("connect to redis (%s) %s: %w", target.kind, where, err)
 	}
+	log.Info("redis connected", "mode", target.kind, "addrs", where)
 	checkRedisDurability(ctx, rdb, log)
 	return rdb, func() { rdb.Close() }, nil
 }

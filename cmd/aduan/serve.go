@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"time"
@@ -21,11 +22,24 @@ import (
 // the webhooks, the admin console, health and metrics.
 func runServe(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	c, err := loadConfig(fs, args)
+	c, err := loadConfig(&cmdServe, fs, args)
 	if err != nil {
 		return err
 	}
 	log := newLogger(c.LogFormat, c.LogLevel)
+	// The ports first: a busy one is a clear error before Redis, the
+	// database or Telegram hear from this process (no setWebhook by a
+	// process that then exits).
+	ln, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (ADUAN_LISTEN or --listen): %w", c.Listen, err)
+	}
+	defer ln.Close()
+	dbg, err := listenDebug(c.DebugListen, log)
+	if err != nil {
+		return err
+	}
+	defer dbg.shutdown(context.Background())
 	a, err := openApp(ctx, c, log)
 	if err != nil {
 		return err
@@ -44,10 +58,12 @@ func runServe(ctx context.Context, args []string) error {
 	consoleCfg := c.Console
 	consoleCfg.Prefix = c.RedisPrefix
 	consoleCfg.MediaStore = a.media
-	e, err := newHTTPServer(consoleCfg.TrustedProxies)
+	obs := newHTTPObserver(log)
+	e, err := newHTTPServer(consoleCfg.TrustedProxies, obs)
 	if err != nil {
 		return err
 	}
+	e.Listener = ln
 	a.registerComplaintAPI(e)
 	if err := a.startTelegram(ctx, e); err != nil {
 		return err
@@ -69,6 +85,8 @@ func runServe(ctx context.Context, args []string) error {
 	con.Register(e)
 	al.start(a, con)
 	h := newHealth(a)
+	// aduan_http_request_duration_seconds
+	h.reg.MustRegister(obs.duration)
 	h.register(e)
 	h.reg.MustRegister(al.metrics) // aduan_alerts_total, aduan_alert_messages_total
 
@@ -76,9 +94,10 @@ func runServe(ctx context.Context, args []string) error {
 	defer cancel()
 	wait := a.runWorkers(ctx)
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- e.Start(c.Listen) }()
-	log.Info("aduan serving", "listen", c.Listen, "telegram", a.senders[bot.ChannelTelegram] != nil,
-		"whatsapp", a.senders[bot.ChannelWhatsApp] != nil, "shards", c.Shards)
+	go func() { serveErr <- e.Start(c.Listen) }() // on ln, bound above
+	go dbg.serve(log)
+	log.Info("aduan serving", "listen", ln.Addr().String(), "telegram", a.senders[bot.ChannelTelegram] != nil,
+		"whatsapp", a.senders[bot.ChannelWhatsApp] != nil, "shards", c.Shards, "version", readBuildInfo().Version)
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:
@@ -93,6 +112,7 @@ func runServe(ctx context.Context, args []string) error {
 	shCtx, shCancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer shCancel()
 	_ = e.Shutdown(shCtx)
+	dbg.shutdown(shCtx)
 	cancel()
 	wait()
 	log.Info("aduan stopped")
@@ -100,7 +120,9 @@ func runServe(ctx context.Context, args []string) error {
 }
 
 // newHTTPServer is the one echo server: webhooks, Open311, console, health.
-func newHTTPServer(trustedProxies []string) (*echo.Echo, error) {
+// obs logs and measures every request (the outermost middleware, so a
+// recovered panic is logged as the 500 it became).
+func newHTTPServer(trustedProxies []string, obs *httpObserver) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Server.ReadHeaderTimeout = 10 * time.Second
@@ -114,6 +136,6 @@ func newHTTPServer(trustedProxies []string) (*echo.Echo, error) {
 	// Client addresses come from trusted proxies only, or rate limits could be
 	// dodged with a forged X-Forwarded-For.
 	e.IPExtractor = extractor
-	e.Use(middleware.Recover())
+	e.Use(obs.middleware, middleware.Recover())
 	return e, nil
 }

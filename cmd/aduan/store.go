@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 
 	"github.com/aduan-id/aduan/api/sqlstore"
 	"github.com/aduan-id/aduan/flows"
@@ -34,7 +33,7 @@ func openStore(ctx context.Context, c config, catalog *flows.Catalog, log *slog.
 // before rolling out).
 func runMigrate(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	c, err := loadConfig(fs, args)
+	c, err := loadConfig(&cmdMigrate, fs, args)
 	if err != nil {
 		return err
 	}
@@ -52,6 +51,6 @@ func runMigrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stdout, "report database schema at version %d (this binary knows up to %d)\n", cur, known)
+	fmt.Fprintf(stdout, "report database schema at version %d (this binary knows up to %d)\n", cur, known)
 	return nil
 }

@@ -14,12 +14,15 @@ import (
 // Without --phone it shows QR codes to scan from the phone (WhatsApp ->
 // Linked devices -> Link a device); with it, a pairing code to type there.
 func runWhatsApp(ctx context.Context, args []string) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		args = []string{"link", "--help"}
+	}
 	if len(args) == 0 || args[0] != "link" {
-		return fmt.Errorf("usage: aduan whatsapp link [--phone 628...]")
+		return usageError{fmt.Errorf("usage: aduan whatsapp link [--phone 628...]")}
 	}
 	fs := flag.NewFlagSet("whatsapp link", flag.ContinueOnError)
 	phone := fs.String("phone", "", "link with a pairing code for this number (international digits, e.g. 6281234567890) instead of a QR code")
-	c, err := loadConfig(fs, args[1:])
+	c, err := loadConfig(&cmdWhatsAppLink, fs, args[1:])
 	if err != nil {
 		return err
 	}
