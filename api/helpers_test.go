@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/aduan-id/aduan/api"
 	"github.com/aduan-id/aduan/api/sqlstore/sqlstoretest"
 	"github.com/aduan-id/aduan/bot"
@@ -97,15 +95,11 @@ func (f *fakeCitizens) all() []startedFlow {
 
 func testCatalog(t testing.TB) *flows.Catalog {
 	t.Helper()
-	data, err := os.ReadFile("../flows/defaults/services.yaml")
+	set, err := flows.Load("") // the embedded defaults, loaded as serve loads them
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c flows.Catalog
-	if err := yaml.Unmarshal(data, &c); err != nil {
-		t.Fatal(err)
-	}
-	return &c
+	return set.Catalog()
 }
 
 func testTexts(t testing.TB) *api.YAMLTexts {

@@ -78,10 +78,14 @@ func (s *Service) hookEffects(r *Report, typ, id string, data map[string]any) []
 	if len(s.hookURLs) == 0 {
 		return nil
 	}
-	now := s.now()
+	// Times in the region's offset (+07:00), as Open311 output.
+	loc := s.catalog.Region.Location()
+	now := s.now().In(loc)
+	rep := hookReport(r)
+	rep.Requested = r.CreatedAt.In(loc).Format(time.RFC3339)
 	ev := HookEvent{
 		EventID: hookEventID(r.Number, typ, id), Type: typ, OccurredAt: now, Timestamp: now, TrackingNumber: r.Number,
-		ServiceRequestID: r.ServiceRequestID, Report: hookReport(r), Data: data,
+		ServiceRequestID: r.ServiceRequestID, Report: rep, Data: data,
 	}
 	body, err := json.Marshal(ev)
 	if err != nil {

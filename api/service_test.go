@@ -186,3 +186,22 @@ func TestStatsShared(t *testing.T) {
 		t.Fatalf("another scope is computed on its own: %+v %v", scoped, err)
 	}
 }
+
+// Outbound webhook payloads give times in the region's offset, as Open311
+// output does.
+func TestWebhookTimesInRegionOffset(t *testing.T) {
+	e := newEnv(t, api.WithOutboundWebhooks("http://hook.invalid/x"))
+	ctx := ctxT(t)
+	if err := e.svc.HandleAction(ctx, submitEnv("SDA-TZ0001", "telegram", "42", "public")); err != nil {
+		t.Fatal(err)
+	}
+	e.drain(t)
+	xs, err := e.svc.RDB().XRange(ctx, e.svc.HookStream(), "-", "+").Result()
+	if err != nil || len(xs) != 1 {
+		t.Fatalf("%d webhooks (%v)", len(xs), err)
+	}
+	body, _ := xs[0].Values["body"].(string)
+	if !strings.Contains(body, `"requested_datetime":"`) || !strings.Contains(body, `+07:00"`) || strings.Contains(body, `Z"`) {
+		t.Fatalf("times not in +07:00: %s", body)
+	}
+}
