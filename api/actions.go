@@ -87,6 +87,7 @@ func (s *Service) submit(ctx context.Context, env bot.ActionEnvelope) error {
 		Source:  SourceChat, Channel: env.Channel, ChatID: env.ChatID, Lang: env.Lang,
 		Status: StatusReceived, CreatedAt: at, UpdatedAt: now, WaitingSince: at,
 	}
+	r.IncidentDateNote, r.Attributes = dateNote(f), attributes(f)
 	if lat, lon, ok := validPoint(f["lat"], f["lon"]); ok {
 		r.Location.Lat, r.Location.Lon = lat, lon
 	}
@@ -330,6 +331,42 @@ func validPoint(lat, lon string) (float64, float64, bool) {
 // validCoordinates: finite and in range (NaN fails every comparison).
 func validCoordinates(lat, lon float64) bool {
 	return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180
+}
+
+// dateNote is how sure the citizen was of the date (the flows' date_approx
+// and date_unknown fields, with their own words in date_text).
+func dateNote(f map[string]string) string {
+	words := strings.TrimSpace(f["date_text"])
+	note := ""
+	switch {
+	case f["date_unknown"] == "1":
+		note = "tidak diketahui"
+	case f["date_approx"] == "1":
+		note = "sekitar"
+	default:
+		return ""
+	}
+	if words != "" {
+		note += " (" + words + ")"
+	}
+	return note
+}
+
+// attributes are the answers to the service's own questions: the fields
+// attr.<code> of the submit action.
+func attributes(f map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range f {
+		code, ok := strings.CutPrefix(k, "attr.")
+		if !ok || code == "" || strings.TrimSpace(v) == "" {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[code] = strings.TrimSpace(v)
+	}
+	return out
 }
 
 // validDate keeps a YYYY-MM-DD date, drops anything else.

@@ -106,6 +106,9 @@ func forwardFormFor(r *Report, limit int) (url.Values, bool) {
 		"attribute[tracking]":  {r.Number},
 		"attribute[kecamatan]": {r.Location.Kecamatan},
 	}
+	for code, val := range r.Attributes {
+		v.Set("attribute["+code+"]", val) // the service's own questions (services.yaml)
+	}
 	if r.Location.HasPoint() {
 		v.Set("lat", strconv.FormatFloat(r.Location.Lat, 'f', -1, 64))
 		v.Set("long", strconv.FormatFloat(r.Location.Lon, 'f', -1, 64))
@@ -140,8 +143,13 @@ func forwardDescription(r *Report) string {
 	b.WriteString(r.Title)
 	b.WriteString("\n\n")
 	b.WriteString(r.Description)
-	if r.IncidentDate != "" {
+	switch {
+	case r.IncidentDate != "" && r.IncidentDateNote != "":
+		b.WriteString("\n\nTanggal kejadian: " + r.IncidentDate + " — " + r.IncidentDateNote)
+	case r.IncidentDate != "":
 		b.WriteString("\n\nTanggal kejadian: " + r.IncidentDate)
+	case r.IncidentDateNote != "":
+		b.WriteString("\n\nTanggal kejadian: " + r.IncidentDateNote)
 	}
 	return b.String()
 }

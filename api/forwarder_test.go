@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"fmt"
+	"github.com/labstack/echo/v4"
+
 	"github.com/aduan-id/aduan/api"
 	"strconv"
 
@@ -449,5 +451,42 @@ func TestForwardFaults(t *testing.T) {
 				t.Errorf("log does not say %q", tc.wantLog)
 			}
 		})
+	}
+}
+
+// The service's own questions and an approximate date travel from the chat
+// to the record and on to the complaint API (attribute[code], the date's
+// note in the description); the service definition lists the question.
+func TestAttributesAndDateNoteForwarded(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, dialect string) {
+		e := newEnvOn(t, dialect)
+		ctx := ctxT(t)
+		f := newFake311(t, nil)
+		env := submitEnv("SDA-ATT001", "telegram", "9", "public")
+		env.Action.Fields["attr.hole_size"] = "besar"
+		env.Action.Fields["date"] = "2026-11-23"
+		env.Action.Fields["date_approx"] = "1"
+		env.Action.Fields["date_text"] = "minggu lalu"
+		if err := e.svc.HandleAction(ctx, env); err != nil {
+			t.Fatal(err)
+		}
+		r, _ := e.svc.Get(ctx, "SDA-ATT001")
+		if r.Attributes["hole_size"] != "besar" || r.IncidentDateNote != "sekitar (minggu lalu)" {
+			t.Fatalf("stored: attributes %v, date note %q", r.Attributes, r.IncidentDateNote)
+		}
+		run(t, api.NewForwarder(e.svc, externalCfg(f)).Run)
+		eventually(t, "forwarded", func() bool { _, n := f.counts(); return n == 1 })
+		f.mu.Lock()
+		form := f.forms[0]
+		f.mu.Unlock()
+		if form.Get("attribute[hole_size]") != "besar" || !strings.Contains(form.Get("description"), "2026-11-23 — sekitar (minggu lalu)") {
+			t.Fatalf("forwarded form: %v", form)
+		}
+	})
+	e := newEnv(t)
+	ec := echo.New()
+	api.RegisterOpen311(ec.Group("/open311/v2"), e.svc, nil)
+	if body := do(ec, "GET", "/open311/v2/services/jalan.json", nil, nil).Body.String(); !strings.Contains(body, `"code":"hole_size"`) {
+		t.Fatalf("the service definition lacks the service's own question: %s", body)
 	}
 }

@@ -36,6 +36,8 @@ type NewReport struct {
 	// MediaURL is a link the filer gave to a photo it hosts; it is kept for
 	// the admins (an internal note), never fetched nor published.
 	MediaURL string
+	// Attributes are the service's own attribute[code] answers.
+	Attributes map[string]string
 }
 
 // WithTrackingKeys names the dispatcher's key layout, so tracking numbers
@@ -73,7 +75,8 @@ func (s *Service) CreateFromAPI(ctx context.Context, in NewReport, idempotencyKe
 		identity = ParseIdentity(string(in.Identity))
 	}
 	r := &Report{
-		Number: number, Category: in.ServiceCode, Title: title, Description: in.Description,
+		Attributes: in.Attributes,
+		Number:     number, Category: in.ServiceCode, Title: title, Description: in.Description,
 		Location: Location{Address: strings.TrimSpace(in.Address), Kecamatan: in.Kecamatan},
 		Identity: identity,
 		Contact: Contact{Name: strings.TrimSpace(in.Name), Phone: strings.TrimSpace(in.Phone),

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aduan-id/aduan/api/open311"
+	"github.com/aduan-id/aduan/flows"
 )
 
 // open311Request is the public Open311 view of a report: no name, no
@@ -171,4 +172,24 @@ func (s *Service) apiIdentity(code string) Identity {
 		return ParseIdentity(sv.APIIdentity)
 	}
 	return IdentityPublic
+}
+
+// serviceAttributes are a service's own questions (services.yaml
+// attributes) as Open311 attributes, after identity: what the chat asks,
+// a client may send as attribute[code].
+func serviceAttributes(cat *flows.Catalog, code, lang string) []open311.Attribute {
+	svc, ok := cat.Service(code)
+	if !ok {
+		return nil
+	}
+	out := make([]open311.Attribute, 0, len(svc.Attributes))
+	for i, a := range svc.Attributes {
+		oa := open311.Attribute{Variable: true, Code: a.Code, Datatype: a.Datatype, Required: a.Required, Order: i + 2,
+			Description: a.Description.In(lang), DatatypeDescription: a.Label.In(lang)}
+		for _, v := range a.Values {
+			oa.Values = append(oa.Values, open311.AttributeValue{Key: v.Key, Name: v.Name.In(lang)})
+		}
+		out = append(out, oa)
+	}
+	return out
 }

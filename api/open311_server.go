@@ -214,7 +214,8 @@ func (h *open311Server) service(c echo.Context, code, format string) error {
 		return h.fail(c, format, fmt.Errorf("service_code %q not found: %w", truncateRunes(code, 100), ErrNotFound))
 	}
 	def := open311.ServiceDefinition{ServiceCode: code,
-		Attributes: []open311.Attribute{identityAttribute(lang(c), h.svc.apiIdentity(code))}}
+		Attributes: append([]open311.Attribute{identityAttribute(lang(c), h.svc.apiIdentity(code))},
+			serviceAttributes(h.svc.catalog, code, lang(c))...)}
 	return h.write(c, format, http.StatusOK, def, def)
 }
 
@@ -348,6 +349,25 @@ func parseNewReport(f url.Values, descLimit int) (NewReport, error) {
 	}
 	if in.ServiceCode == "" {
 		return in, fmt.Errorf("service_code is required: %w", ErrInvalid)
+	}
+	// The service's own questions (services.yaml attributes) as
+	// attribute[code]; identity, title and kecamatan are read above.
+	for k, vs := range f {
+		code, ok := strings.CutPrefix(k, "attribute[")
+		if !ok || !strings.HasSuffix(code, "]") || len(vs) == 0 {
+			continue
+		}
+		code = strings.TrimSuffix(code, "]")
+		switch v := strings.TrimSpace(vs[0]); {
+		case code == "identity" || code == "title" || code == "kecamatan" || v == "":
+		case len(code) > 64 || utf8.RuneCountInString(v) > 2000 || len(in.Attributes) >= 20:
+			return in, fmt.Errorf("attribute[%.64s]: too long or too many attributes: %w", code, ErrInvalid)
+		default:
+			if in.Attributes == nil {
+				in.Attributes = map[string]string{}
+			}
+			in.Attributes[code] = v
+		}
 	}
 	if n := utf8.RuneCountInString(in.Description); n > descLimit {
 		return in, fmt.Errorf("description is %d characters, at most %d are accepted: %w", n, descLimit, ErrInvalid)

@@ -78,16 +78,22 @@ func (c Contact) LogValue() slog.Value { return slog.StringValue("[contact redac
 // Channel and ChatID are Aduan-internal: they are never copied into anything
 // that leaves (Open311 output, forwarded payloads, outbound webhooks).
 type Report struct {
-	Number       string        `json:"number"`   // tracking number, e.g. SDA-7KQ2MX
-	Category     string        `json:"category"` // Open311 service code
-	Agency       string        `json:"agency"`   // agency code, from the service
-	Title        string        `json:"title"`
-	Description  string        `json:"description"`
-	IncidentDate string        `json:"incident_date,omitempty"` // YYYY-MM-DD as given
-	Location     Location      `json:"location"`
-	Photos       []flows.Photo `json:"photos,omitempty"`
-	Identity     Identity      `json:"identity"`
-	Contact      Contact       `json:"contact"`
+	Number       string `json:"number"`   // tracking number, e.g. SDA-7KQ2MX
+	Category     string `json:"category"` // Open311 service code
+	Agency       string `json:"agency"`   // agency code, from the service
+	Title        string `json:"title"`
+	Description  string `json:"description"`
+	IncidentDate string `json:"incident_date,omitempty"` // YYYY-MM-DD as given
+	// IncidentDateNote says how sure the citizen was: "sekitar (minggu
+	// lalu)" for an approximate date, "tidak diketahui (lupa)" for none.
+	IncidentDateNote string `json:"incident_date_note,omitempty"`
+	// Attributes are the answers to the service's own questions
+	// (services.yaml attributes; Open311 attribute[code]).
+	Attributes map[string]string `json:"attributes,omitempty"`
+	Location   Location          `json:"location"`
+	Photos     []flows.Photo     `json:"photos,omitempty"`
+	Identity   Identity          `json:"identity"`
+	Contact    Contact           `json:"contact"`
 
 	// Source is where the report came from: "chat" or "api".
 	Source  string `json:"source"`

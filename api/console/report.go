@@ -34,6 +34,41 @@ type reportData struct {
 	// RID is this rendering's request id: the forms carry it, so a form
 	// submitted twice is applied once (see requestID).
 	RID string
+	// Attributes are the answers to the service's own questions, labelled.
+	Attributes []attributeView
+}
+
+type attributeView struct{ Label, Value string }
+
+// attributeViews labels a report's attribute answers with the service's
+// question labels (services.yaml), in the service's order; an answer the
+// catalogue no longer knows keeps its code.
+func (c *Console) attributeViews(r *api.Report, lang string) []attributeView {
+	if len(r.Attributes) == 0 {
+		return nil
+	}
+	var out []attributeView
+	seen := map[string]bool{}
+	if svc, ok := c.catalog.Service(r.Category); ok {
+		for _, a := range svc.Attributes {
+			if v, ok := r.Attributes[a.Code]; ok {
+				label := a.Label.In(lang)
+				for _, val := range a.Values {
+					if val.Key == v {
+						v = val.Name.In(lang)
+					}
+				}
+				out = append(out, attributeView{Label: label, Value: v})
+				seen[a.Code] = true
+			}
+		}
+	}
+	for code, v := range r.Attributes {
+		if !seen[code] {
+			out = append(out, attributeView{Label: code, Value: v})
+		}
+	}
+	return out
 }
 
 // newRequestID is a random id for one rendering of a form.
@@ -99,6 +134,7 @@ func (c *Console) renderReport(ec echo.Context, r *api.Report, revealed bool) er
 		SLA: c.sla(r, c.cfg.Now()), Canned: c.cfg.CannedReplies, Agencies: c.catalog.Agencies,
 		CanWrite: a.CanWrite(), CanReveal: a.Supervisor() && !revealed,
 		CanAsk: a.CanWrite() && r.Channel != "", RID: newRequestID(),
+		Attributes: c.attributeViews(r, l),
 	}
 	for _, st := range api.Statuses {
 		if st != r.Status {

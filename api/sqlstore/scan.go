@@ -21,6 +21,8 @@ var reportCols = []string{
 	"rating", "rating_comment", "first_response_at", "status_note",
 	// migration 00003: the Open311 filer's contact, the filing key, published photos
 	"contact_email", "contact_account", "filer", "published_photos",
+	// migration 00004: a service's own questions' answers, the date's note
+	"attributes", "incident_date_note",
 }
 
 // derivedCols are written with a report for the queries; never read back.
@@ -50,6 +52,7 @@ func (s *Store) reportRow(r *api.Report) []any {
 		clean(r.ExternalNotes),
 		r.Rating, clean(r.RatingComment), s.t(r.FirstResponseAt), clean(r.StatusNote),
 		clean(r.Contact.Email), clean(r.Contact.AccountID), clean(r.Filer), publishedJSON(r.PublishedPhotos),
+		attributesJSON(r.Attributes), clean(r.IncidentDateNote),
 		// derived
 		key(r.Location.Kecamatan), phoneKey(r.Contact.Phone),
 		r.CreatedAt.In(s.loc).Format("2006-01-02"), response, searchText(r),
@@ -62,7 +65,7 @@ type rowScanner interface{ Scan(dest ...any) error }
 // scanReport reads reportCols (then extra destinations) into a Report.
 func scanReport(sc rowScanner, extra ...any) (*api.Report, error) {
 	var r api.Report
-	var photos, published sql.NullString
+	var photos, published, attributes sql.NullString
 	dest := []any{
 		&r.Number, &r.Category, &r.Agency, &r.Title, &r.Description, &r.IncidentDate,
 		&r.Location.Lat, &r.Location.Lon, &r.Location.Address, &r.Location.Kecamatan, &photos, &r.Identity,
@@ -71,11 +74,17 @@ func scanReport(sc rowScanner, extra ...any) (*api.Report, error) {
 		&r.ServiceRequestID, timeCol{&r.ForwardedAt}, &r.External, &r.ExternalStatus, &r.ExternalNotes,
 		&r.Rating, &r.RatingComment, timeCol{&r.FirstResponseAt}, &r.StatusNote,
 		&r.Contact.Email, &r.Contact.AccountID, &r.Filer, &published,
+		&attributes, &r.IncidentDateNote,
 	}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	var err error
+	if attributes.Valid && attributes.String != "" {
+		if err := json.Unmarshal([]byte(attributes.String), &r.Attributes); err != nil {
+			return nil, fmt.Errorf("report %s: attributes: %w", r.Number, err)
+		}
+	}
 	if r.Photos, err = parsePhotos(photos); err != nil {
 		return nil, fmt.Errorf("report %s: %w", r.Number, err)
 	}
@@ -154,4 +163,21 @@ func placeholders(a *args, vals []any) string {
 		ps[i] = a.add(v)
 	}
 	return "(" + strings.Join(ps, ", ") + ")"
+}
+
+// attributesJSON is the stored form of a report's attribute answers (NULL
+// for none), cleaned like every other text.
+func attributesJSON(m map[string]string) any {
+	if len(m) == 0 {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[clean(k)] = clean(v)
+	}
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return nil // a map of strings always encodes
+	}
+	return string(raw)
 }
