@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -40,10 +41,14 @@ type app struct {
 
 	limits   map[string]bot.Limit // reply sender budgets (limits.go)
 	telegram *telegram.Adapter    // nil unless configured
-	whatsapp *whatsapp.Adapter    // nil unless enabled
 	// setups are the channels' setup states (chanhealth.go), by channel;
 	// filled before the workers start, read-only afterwards.
 	setups map[string]*channelState
+
+	// whatsapp is the WhatsApp adapter once its device store is open (its
+	// setup is retried in the background, channels.go): nil until then,
+	// and unless ADUAN_WHATSAPP is on.
+	whatsapp atomic.Pointer[whatsapp.Adapter]
 
 	// deadLetters receives what the reply sender and the action worker give
 	// up on; nil until the report database's sink is wired, and runWorkers
@@ -148,7 +153,7 @@ func (a *app) maySend(channel string) bool {
 	if st := a.setups[channel]; st != nil && !st.up() {
 		return false
 	}
-	if wa := a.whatsapp; wa != nil && channel == bot.ChannelWhatsApp {
+	if wa := a.whatsapp.Load(); wa != nil && channel == bot.ChannelWhatsApp {
 		return wa.Health().State != whatsapp.StateStandby
 	}
 	return true

@@ -74,6 +74,13 @@ func (s *channelState) failed(err error) time.Duration {
 	return wait
 }
 
+// status is the state, the last error and since when.
+func (s *channelState) status() (state, err string, since time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state, s.err, s.since
+}
+
 // report is the state for /readyz.
 func (s *channelState) report() map[string]any {
 	s.mu.Lock()

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/aduan-id/aduan/api/console"
 	"github.com/aduan-id/aduan/bot"
 	"github.com/aduan-id/aduan/bot/telegram"
 	"github.com/aduan-id/aduan/bot/whatsapp"
@@ -74,26 +76,81 @@ func (a *app) addSetup(channel string) *channelState {
 }
 
 // startWhatsApp runs the WhatsApp channel when ADUAN_WHATSAPP is set. The
-// number must have been linked with `aduan whatsapp link`.
+// number must have been linked with `aduan whatsapp link` (or from the
+// console). Opening its device store (a PostgreSQL one may not answer at
+// start) is retried with backoff in the background, like Telegram's setup;
+// meanwhile /readyz shows it failing and its replies wait in Redis. A number
+// logged out or banned later is the adapter's Health (an operator links it
+// again); the rest of the service serves throughout.
 func (a *app) startWhatsApp(ctx context.Context) error {
 	if !a.cfg.WhatsAppOn {
 		return nil
 	}
 	cfg := whatsappConfig(a.cfg)
 	log := a.log // the adapter adds channel=whatsapp itself
-	container, err := whatsapp.OpenStore(ctx, cfg, log)
-	if err != nil {
-		return fmt.Errorf("whatsapp store: %w", err)
-	}
-	client, err := whatsapp.NewClient(ctx, container, log)
-	if err != nil {
-		return fmt.Errorf("whatsapp client: %w", err)
-	}
-	wa := whatsapp.New(cfg, client, a.dispatcher, a.media, a.set, log)
-	a.senders[bot.ChannelWhatsApp] = wa
-	a.whatsapp = wa
-	a.background = append(a.background, func(ctx context.Context) error { return wa.Run(ctx, a.rdb, a.keys) })
+	st := a.addSetup(bot.ChannelWhatsApp)
+	a.senders[bot.ChannelWhatsApp] = waSender{a}
+	a.background = append(a.background, func(ctx context.Context) error {
+		var wa *whatsapp.Adapter
+		ok := setupWithRetry(ctx, st, log.With("channel", bot.ChannelWhatsApp), func(ctx context.Context) error {
+			container, err := whatsapp.OpenStore(ctx, cfg, log)
+			if err != nil {
+				return fmt.Errorf("%w (check ADUAN_WHATSAPP_STORE_DSN)", err)
+			}
+			client, err := whatsapp.NewClient(ctx, container, log)
+			if err != nil {
+				_ = container.Close()
+				return fmt.Errorf("whatsapp client: %w", err)
+			}
+			wa = whatsapp.New(cfg, client, a.dispatcher, a.media, a.set, log)
+			return nil
+		})
+		if !ok {
+			return nil
+		}
+		a.whatsapp.Store(wa)
+		return wa.Run(ctx, a.rdb, a.keys)
+	})
 	return nil
+}
+
+// waSender sends through the WhatsApp adapter once it exists. The reply
+// sender asks maySend first, which is false until then.
+type waSender struct{ a *app }
+
+func (s waSender) Send(ctx context.Context, msg bot.Outbound) error {
+	wa := s.a.whatsapp.Load()
+	if wa == nil {
+		return &bot.SendError{Err: errors.New("whatsapp: the device store is not open yet"), RetryAfter: 10 * time.Second}
+	}
+	return wa.Send(ctx, msg)
+}
+
+// whatsAppLink is the console's view of the WhatsApp channel: the adapter's,
+// or, until its store is open, the setup's state.
+func (a *app) whatsAppLink() *console.WhatsAppLink {
+	return &console.WhatsAppLink{
+		Status: func() console.WhatsAppStatus {
+			wa := a.whatsapp.Load()
+			if wa == nil {
+				state, detail, since := a.setups[bot.ChannelWhatsApp].status()
+				return console.WhatsAppStatus{State: state, Detail: detail, Since: since}
+			}
+			h := wa.Health()
+			return console.WhatsAppStatus{State: h.State, Detail: h.Detail, Since: h.Since, NeedsOperator: h.NeedsOperator()}
+		},
+		RequestPairing: func() {
+			if wa := a.whatsapp.Load(); wa != nil {
+				wa.RequestPairing()
+			}
+		},
+		PairingQR: func() (string, bool) {
+			if wa := a.whatsapp.Load(); wa != nil {
+				return wa.PairingQR()
+			}
+			return "", false
+		},
+	}
 }
 
 func whatsappConfig(c config) whatsapp.Config {

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/aduan-id/aduan/bot"
+	"github.com/aduan-id/aduan/bot/whatsapp"
 )
 
 // health serves /healthz (the process runs), /readyz (it can take traffic:
@@ -56,11 +57,14 @@ func (h *health) ready(c echo.Context) error {
 	// logged out) is reported, not made a reason to take the replica out
 	// of the load balancer: the console, Open311 and the other channel
 	// still work there.
-	if h.a.whatsapp != nil {
-		hs := h.a.whatsapp.Health()
+	if wa := h.a.whatsapp.Load(); wa != nil {
+		hs := wa.Health()
 		body["whatsapp"] = map[string]any{"state": hs.State, "detail": hs.Detail, "since": hs.Since,
 			"healthy": !hs.NeedsOperator()}
 		degraded = degraded || hs.NeedsOperator()
+	} else if st := h.a.setups[bot.ChannelWhatsApp]; st != nil {
+		body["whatsapp"] = st.report() // its device store is not open yet
+		degraded = true
 	}
 	if h.a.telegram != nil {
 		tg := map[string]any{"mode": map[bool]string{true: "polling", false: "webhook"}[h.a.telegram.Polling()]}
@@ -89,8 +93,10 @@ func (h *health) channelUp() map[string]bool {
 		st := h.a.setups[bot.ChannelTelegram]
 		up[bot.ChannelTelegram] = st == nil || st.up()
 	}
-	if wa := h.a.whatsapp; wa != nil {
+	if wa := h.a.whatsapp.Load(); wa != nil {
 		up[bot.ChannelWhatsApp] = !wa.Health().NeedsOperator()
+	} else if h.a.setups[bot.ChannelWhatsApp] != nil {
+		up[bot.ChannelWhatsApp] = false
 	}
 	return up
 }
@@ -129,21 +135,28 @@ func (h *health) registerMetrics() {
 		counter("aduan_telegram_media_refused_total", "Photos refused by size or type.", func() float64 { return float64(tg.Stats().MediaRefused) })
 		counter("aduan_telegram_panics_total", "Updates whose processing panicked.", func() float64 { return float64(tg.Stats().Panics) })
 	}
-	if wa := h.a.whatsapp; wa != nil {
-		counter("aduan_whatsapp_inbound_failed_total", "Messages not committed (left for WhatsApp to redeliver).", func() float64 { return float64(wa.Stats().InboundFailed) })
-		counter("aduan_whatsapp_ignored_total", "Group, status, own and protocol messages.", func() float64 { return float64(wa.Stats().Ignored) })
-		counter("aduan_whatsapp_disconnects_total", "Ordinary disconnects (reconnected with backoff).", func() float64 { return float64(wa.Stats().Disconnects) })
-		counter("aduan_whatsapp_terminal_events_total", "Logged out, banned, replaced, outdated: an operator must act.", func() float64 { return float64(wa.Stats().Terminal) })
-		counter("aduan_whatsapp_lease_lost_total", "Times this replica lost the connection lease.", func() float64 { return float64(wa.Stats().LeaseLost) })
-	}
-	if h.a.whatsapp != nil {
-		h.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aduan_whatsapp_healthy",
-			Help: "1 while the WhatsApp channel is connected or on standby, 0 when it needs an operator."},
-			func() float64 {
-				if h.a.whatsapp.Health().NeedsOperator() {
-					return 0
+	if h.a.setups[bot.ChannelWhatsApp] != nil {
+		// The adapter appears once its device store is open: 0 until then.
+		wa := func(f func(whatsapp.Stats) int64) func() float64 {
+			return func() float64 {
+				if wa := h.a.whatsapp.Load(); wa != nil {
+					return float64(f(wa.Stats()))
 				}
-				return 1
+				return 0
+			}
+		}
+		counter("aduan_whatsapp_inbound_failed_total", "Messages not committed (left for WhatsApp to redeliver).", wa(func(s whatsapp.Stats) int64 { return s.InboundFailed }))
+		counter("aduan_whatsapp_ignored_total", "Group, status, own and protocol messages.", wa(func(s whatsapp.Stats) int64 { return s.Ignored }))
+		counter("aduan_whatsapp_disconnects_total", "Ordinary disconnects (reconnected with backoff).", wa(func(s whatsapp.Stats) int64 { return s.Disconnects }))
+		counter("aduan_whatsapp_terminal_events_total", "Logged out, banned, replaced, outdated: an operator must act.", wa(func(s whatsapp.Stats) int64 { return s.Terminal }))
+		counter("aduan_whatsapp_lease_lost_total", "Times this replica lost the connection lease.", wa(func(s whatsapp.Stats) int64 { return s.LeaseLost }))
+		h.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aduan_whatsapp_healthy",
+			Help: "1 while the WhatsApp channel is connected or on standby, 0 when it needs an operator or its device store is not open."},
+			func() float64 {
+				if wa := h.a.whatsapp.Load(); wa != nil && !wa.Health().NeedsOperator() {
+					return 1
+				}
+				return 0
 			}))
 	}
 }

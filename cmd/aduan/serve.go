@@ -71,15 +71,8 @@ func runServe(ctx context.Context, args []string) error {
 	if err := a.startWhatsApp(ctx); err != nil {
 		return err
 	}
-	if wa := a.whatsapp; wa != nil {
-		consoleCfg.WhatsApp = &console.WhatsAppLink{
-			Status: func() console.WhatsAppStatus {
-				h := wa.Health()
-				return console.WhatsAppStatus{State: h.State, Detail: h.Detail, Since: h.Since, NeedsOperator: h.NeedsOperator()}
-			},
-			RequestPairing: wa.RequestPairing,
-			PairingQR:      wa.PairingQR,
-		}
+	if a.cfg.WhatsAppOn {
+		consoleCfg.WhatsApp = a.whatsAppLink()
 	}
 	con := console.New(consoleCfg, a.rdb, a.service, a.set.Catalog(), log)
 	con.Register(e)

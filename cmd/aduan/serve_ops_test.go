@@ -178,3 +178,74 @@ func TestServeBusyPort(t *testing.T) {
 		})
 	}
 }
+
+// WhatsApp's device store that cannot be opened does not stop the service:
+// /readyz reports the channel failing, Open311 and the console serve, and
+// the store is tried again until it opens; then the channel reports the
+// adapter's own state (here unpaired: an operator must link the number,
+// still unhealthy, still serving).
+func TestServeWhatsAppStoreFailing(t *testing.T) {
+	old := channelRetryBase
+	channelRetryBase = 50 * time.Millisecond
+	t.Cleanup(func() { channelRetryBase = old })
+
+	_, prefix := redistest.Client(t)
+	dataDir := t.TempDir()
+	blocker := dataDir + "/wa" // a file where the store's directory must go
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	t.Setenv("REDIS_URL", "redis://"+redistest.Addr()+"/0")
+	t.Setenv("ADUAN_REDIS_PREFIX", prefix)
+	t.Setenv("ADUAN_DATA_DIR", dataDir)
+	t.Setenv("ADUAN_WHATSAPP", "1")
+	t.Setenv("ADUAN_WHATSAPP_STORE_DSN", "file:"+blocker+"/whatsapp.db?_pragma=foreign_keys(1)")
+	t.Setenv("ADUAN_LOG_LEVEL", "error")
+	startServe(t, addr)
+	base := "http://" + addr
+
+	waitReady := func(what string, ok func(wa map[string]any) bool) map[string]any {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			status, body := readyz(t, base)
+			wa, _ := body["whatsapp"].(map[string]any)
+			if status == http.StatusOK && ok(wa) {
+				return body
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: /readyz = %d %v", what, status, body)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	body := waitReady("store failing", func(wa map[string]any) bool {
+		n, _ := wa["attempts"].(float64)
+		return wa["state"] == channelFailing && n >= 2
+	})
+	if wa := body["whatsapp"].(map[string]any); body["status"] != "degraded" || wa["healthy"] != false ||
+		!strings.Contains(wa["error"].(string), "whatsapp store") {
+		t.Errorf("/readyz = %v", body)
+	}
+	for path, want := range map[string]string{
+		"/open311/v2/services.json": `"service_code"`,
+		"/console/":                 "<form",
+		"/metrics":                  `aduan_channel_up{channel="whatsapp"} 0`,
+	} {
+		if status, body := get(t, base+path); status != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("GET %s = %d, want 200 with %q, while WhatsApp's store does not open", path, status, want)
+		}
+	}
+
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	body = waitReady("store opened", func(wa map[string]any) bool { return wa["state"] == "unpaired" })
+	if wa := body["whatsapp"].(map[string]any); body["status"] != "degraded" || wa["healthy"] != false {
+		t.Errorf("an unpaired number is not reported unhealthy: %v", body)
+	}
+	if status, _ := get(t, base+"/open311/v2/services.json"); status != http.StatusOK {
+		t.Errorf("Open311 = %d with WhatsApp unpaired", status)
+	}
+}
