@@ -58,6 +58,11 @@ func TestConfigGoodValues(t *testing.T) {
 	}{
 		{map[string]string{"REDIS_URL": "redis://:pw@10.0.0.5:6379/2"}, func(c config) bool { return c.RedisURL == "redis://:pw@10.0.0.5:6379/2" }},
 		{map[string]string{"REDIS_URL": "rediss://redis.internal:6380/0"}, func(c config) bool { return c.RedisURL == "rediss://redis.internal:6380/0" }},
+		{map[string]string{"REDIS_URL": "redis-sentinel://10.0.0.11:26379,10.0.0.12:26379/aduan"}, func(c config) bool {
+			return c.RedisURL == "redis-sentinel://10.0.0.11:26379,10.0.0.12:26379/aduan"
+		}},
+		{map[string]string{"REDIS_URL": "redis://:pw@n1:7000,n2:7000,n3:7000"}, func(c config) bool { return c.RedisURL == "redis://:pw@n1:7000,n2:7000,n3:7000" }},
+		{map[string]string{"ADUAN_DEBUG_LISTEN": "127.0.0.1:6060"}, func(c config) bool { return c.DebugListen == "127.0.0.1:6060" }},
 		{map[string]string{"ADUAN_REDIS_PREFIX": "sidoarjo:aduan"}, func(c config) bool { return c.RedisPrefix == "sidoarjo:aduan" }},
 		{map[string]string{"ADUAN_SHARDS": " 64 "}, func(c config) bool { return c.Shards == 64 }},
 		{map[string]string{"ADUAN_SHARDS": "1"}, func(c config) bool { return c.Shards == 1 }},
@@ -151,6 +156,9 @@ func TestConfigBadValues(t *testing.T) {
 		{name: "REDIS_URL", value: "unix:///run/redis.sock"},
 		{name: "REDIS_URL", value: "redis://localhost:port/0"},
 		{name: "REDIS_URL", value: "redis://:s3cretpw@localhost:6379/zero", secret: true},
+		{name: "REDIS_URL", value: "redis-sentinel://:s3cretpw@s1:26379", secret: true},
+		{name: "REDIS_URL", value: "redis://:s3cretpw@n1:7000,n2:7000/1", secret: true},
+		{name: "ADUAN_DEBUG_LISTEN", value: "6060"},
 		{name: "ADUAN_REDIS_PREFIX", value: "my app"},
 		{name: "ADUAN_REDIS_PREFIX", value: "aduan{x}"},
 		{name: "ADUAN_SHARDS", value: "abc"},
