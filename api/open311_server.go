@@ -488,7 +488,7 @@ func (h *open311Server) write(c echo.Context, format string, code int, v, x any)
 func (h *open311Server) fail(c echo.Context, format string, err error) error {
 	code := HTTPStatus(err)
 	if code == http.StatusInternalServerError {
-		h.svc.log.Error("open311", "path", c.Path(), "err", err)
+		h.svc.log.ErrorContext(c.Request().Context(), "open311", "path", c.Path(), "err", err)
 	}
 	return h.failCode(c, format, code, PublicMessage(err))
 }

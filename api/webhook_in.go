@@ -39,9 +39,9 @@ func RegisterWebhooks(r Router, svc *Service, secret string) {
 	r.POST("/webhooks/reports", func(c echo.Context) error {
 		if err := svc.handleWebhook(c, secret); err != nil {
 			if HTTPStatus(err) == http.StatusInternalServerError {
-				svc.log.Error("inbound webhook", "err", err)
+				svc.log.ErrorContext(c.Request().Context(), "inbound webhook", "err", err)
 			} else {
-				svc.log.Info("inbound webhook refused", "status", HTTPStatus(err), "err", err)
+				svc.log.InfoContext(c.Request().Context(), "inbound webhook refused", "status", HTTPStatus(err), "err", err)
 			}
 			return writeJSONError(c, err)
 		}

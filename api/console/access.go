@@ -60,7 +60,7 @@ func (c *Console) serviceError(ec echo.Context, what string, err error) error {
 	if code == http.StatusInternalServerError {
 		// Not a refusal but trouble behind us (the database or Redis down):
 		// a plain "try again shortly" page, the cause in the log.
-		c.log.Error("console: "+what, "err", err)
+		c.log.ErrorContext(ec.Request().Context(), "console: "+what, "err", err)
 		code = http.StatusServiceUnavailable
 	}
 	return c.renderError(ec, code)

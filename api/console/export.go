@@ -67,7 +67,7 @@ func (c *Console) exportCSV(ec echo.Context) error {
 	if err != nil {
 		// The header is sent: the truncated file is all we can do; the log
 		// says why (without the rows).
-		c.log.Error("console: export", "err", err, "rows", rows)
+		c.log.ErrorContext(ec.Request().Context(), "console: export", "err", err, "rows", rows)
 	}
 	return nil
 }
