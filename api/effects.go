@@ -16,9 +16,6 @@ import (
 // without a chat). ref, when set, asks the sender to report delivery of it
 // back to the timeline event it names.
 func (s *Service) notice(r *Report, id, key string, vars map[string]string, ref string) []Effect {
-	if r.Channel == "" || r.ChatID == "" {
-		return nil
-	}
 	return s.noticeText(r, id, s.msg(r.Lang, key, s.vars(r, vars)), ref)
 }
 

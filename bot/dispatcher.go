@@ -93,16 +93,11 @@ func (d *Dispatcher) Handle(ctx context.Context, in Inbound) (Outcome, error) {
 }
 
 // StartFlow implements FlowStarter: it runs the engine with a flow start and
-// commits it like a message of the citizen.
+// commits it like a message of the citizen (StartFlowOnce with a fresh id).
 func (d *Dispatcher) StartFlow(ctx context.Context, channel, chatID, flowID, pending, intro string) error {
 	var b [8]byte
 	_, _ = crand.Read(b[:])
-	_, err := d.run(ctx, channel, chatID, chatID, "start:"+hex.EncodeToString(b[:]),
-		flows.Input{Start: flowID, Pending: pending, Intro: intro}, false)
-	if err != nil {
-		return fmt.Errorf("start flow %s: %w", flowID, err)
-	}
-	return nil
+	return d.StartFlowOnce(ctx, hex.EncodeToString(b[:]), channel, chatID, flowID, pending, intro)
 }
 
 // StartFlowOnce is StartFlow at most once per id: the id is committed as the

@@ -27,16 +27,25 @@ func NewNotifier(rdb redis.UniversalClient, keys Keys) *QueueNotifier {
 // an answer to a citizen's own request (a status query handled by an action)
 // is not a notice; an admin's reply or a status change is.
 func (n *QueueNotifier) Notify(ctx context.Context, msg Outbound) error {
-	if msg.Channel == "" || msg.ChatID == "" {
-		return fmt.Errorf("notify: channel and chat id are required")
-	}
-	v, err := EncodeOutbound(msg)
+	shard, v, err := n.encode(msg)
 	if err != nil {
 		return err
 	}
-	stream := n.keys.Outbound(n.keys.Shard(msg.Channel, msg.ChatID))
+	stream := n.keys.Outbound(shard)
 	if err := n.rdb.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []any{FieldOutbound, v}}).Err(); err != nil {
 		return fmt.Errorf("notify %s chat %s: queue: %w", msg.Channel, streamChatHash(msg.ChatID), err)
 	}
 	return nil
+}
+
+// encode checks msg and returns its shard and stream value.
+func (n *QueueNotifier) encode(msg Outbound) (shard int, value string, err error) {
+	if msg.Channel == "" || msg.ChatID == "" {
+		return 0, "", fmt.Errorf("notify: channel and chat id are required")
+	}
+	v, err := EncodeOutbound(msg)
+	if err != nil {
+		return 0, "", err
+	}
+	return n.keys.Shard(msg.Channel, msg.ChatID), v, nil
 }

@@ -46,14 +46,10 @@ func XAddOnce(ctx context.Context, rdb redis.Scripter, marker, stream string, tt
 // same id (a relay that crashed after queueing and before recording it) is a
 // no-op that succeeds.
 func (n *QueueNotifier) NotifyOnce(ctx context.Context, id string, msg Outbound) error {
-	if msg.Channel == "" || msg.ChatID == "" {
-		return fmt.Errorf("notify: channel and chat id are required")
-	}
-	v, err := EncodeOutbound(msg)
+	shard, v, err := n.encode(msg)
 	if err != nil {
 		return err
 	}
-	shard := n.keys.Shard(msg.Channel, msg.ChatID)
 	if _, err := XAddOnce(ctx, n.rdb, n.keys.Once(shard, id), n.keys.Outbound(shard), onceTTL, FieldOutbound, v); err != nil {
 		return fmt.Errorf("notify %s chat %s: %w", msg.Channel, streamChatHash(msg.ChatID), err)
 	}
