@@ -238,3 +238,30 @@ func TestOutboxRedisDownBetweenCommitAndNotice(t *testing.T) {
 		t.Fatalf("citizen's stream holds the reply %d times, want 1", n)
 	}
 }
+
+// An outbox row that can never be relayed (its payload does not decode: a
+// bug, or a row written by another version) neither blocks the outbox nor
+// vanishes: it becomes a dead letter on the console's page.
+func TestRelayPoisonRowIsDeadLettered(t *testing.T) {
+	e := newEnv(t)
+	ctx := ctxT(t)
+	if err := e.svc.HandleAction(ctx, submitEnv("SDA-PSN001", "telegram", "5", "public")); err != nil {
+		t.Fatal(err)
+	}
+	e.drain(t)
+	_, err := e.store.Update(ctx, "SDA-PSN001", func(r *api.Report) ([]api.Effect, error) {
+		r.Timeline = append(r.Timeline, api.Event{ID: "bad", Kind: api.EventInternalNote, Actor: "x", Text: "x"})
+		return []api.Effect{{ID: "SDA-PSN001:n:bad", Kind: api.EffectNotice, Number: r.Number, Payload: []byte("not json")}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.drain(t)
+	if rows, _ := e.store.Outbox(ctx, 10); len(rows) != 0 {
+		t.Fatalf("the poison row is still in the outbox: %+v", rows)
+	}
+	dead, _ := e.deadLetters(ctx)
+	if len(dead) != 1 || dead[0].Number != "SDA-PSN001" || dead[0].Kind != api.DeadReply || !strings.Contains(dead[0].Error, "cannot be relayed") {
+		t.Fatalf("dead letters %+v", dead)
+	}
+}
